@@ -1,0 +1,47 @@
+# Partner Pulse — every set-up step lives here; nothing is installed by hand.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+SCALE ?= demo
+SEED ?= 7
+
+.PHONY: venv demo test lint ui bench clean manifest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; Partner Pulse needs Python 3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+demo: venv $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m ingestion.generate --scale $(SCALE) --seed $(SEED) --out landing
+	$(BIN)/python -m orchestration.demo
+
+test: venv
+	$(BIN)/ruff check ingestion orchestration tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check ingestion orchestration tests benchmarks
+	$(BIN)/ruff format --check ingestion orchestration tests benchmarks
+
+ui: venv $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m orchestration.definitions
+
+bench: venv
+	$(BIN)/python -m benchmarks.scale_benchmark --scale $(SCALE)
+
+clean:
+	rm -rf landing warehouse .dagster dbt_project/target dbt_project/logs

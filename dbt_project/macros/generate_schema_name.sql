@@ -1,0 +1,9 @@
+{#- Custom schema names are used as-is (staging, intermediate, core, restricted, config),
+    not prefixed with the target schema, so BI tools see stable names in every target. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

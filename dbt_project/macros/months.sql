@@ -1,0 +1,45 @@
+{#- Month helpers. Months are half-open windows [month_start, next_month_start). -#}
+
+{#- First day of the month of a date or timestamp, as a date. An instant at exactly 00:00 on
+    the 1st belongs to that (new) month. -#}
+{% macro month_start(expr) -%}
+    cast({{ dbt.date_trunc('month', expr) }} as date)
+{%- endmacro %}
+
+{#- The first day of the month `n` months after the month starting at `month_start_expr`. -#}
+{% macro add_months(month_start_expr, n=1) -%}
+    cast({{ dbt.dateadd('month', n, month_start_expr) }} as date)
+{%- endmacro %}
+
+{#- Elapsed hours between two timestamps, fractional (not hour boundaries crossed). -#}
+{% macro hours_between(start_ts, end_ts) -%}
+    ({{ dbt.datediff(start_ts, end_ts, 'second') }} / 3600.0)
+{%- endmacro %}
+
+{#- A list of integers 0 .. n-1 as a one-column relation (`n`), portable (no generate_series). -#}
+{% macro integers(n) -%}
+    {%- set digits = [] -%}
+    {%- set ns = namespace(power=1) -%}
+    {%- for _ in range(12) -%}
+        {%- if ns.power < n -%}
+            {%- do digits.append(ns.power) -%}
+            {%- set ns.power = ns.power * 10 -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if digits | length == 0 -%}{%- do digits.append(1) -%}{%- endif -%}
+    select n from (
+        select
+            {% for p in digits -%}
+                d{{ loop.index }}.v * {{ p }}{{ ' + ' if not loop.last }}
+            {%- endfor %} as n
+        from
+            {% for p in digits -%}
+                (
+                    select 0 as v union all select 1 union all select 2 union all select 3
+                    union all select 4 union all select 5 union all select 6 union all select 7
+                    union all select 8 union all select 9
+                ) as d{{ loop.index }}{{ ',' if not loop.last }}
+            {% endfor %}
+    ) as numbers
+    where n < {{ n }}
+{%- endmacro %}

@@ -1,0 +1,12 @@
+{#- Generic test: the combination of `columns` is unique (no dbt_utils on this network).
+    Usage: data_tests: [{unique_combination: {arguments: {columns: [a, b]}}}] -#}
+{% test unique_combination(model, columns) %}
+
+    select
+        {{ columns | join(', ') }},
+        count(*) as n_rows
+    from {{ model }}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+
+{% endtest %}

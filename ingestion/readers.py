@@ -1,0 +1,83 @@
+"""Read a drop file with DuckDB's native readers, every column as text.
+
+Values are read as text so that a bad value fails only its own row (cast per row later) and
+the original value can be quarantined as it arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingestion.raw_tables import quote
+
+
+class UnreadableFileError(ValueError):
+    """A file DuckDB cannot parse (malformed, truncated, wrong format)."""
+
+
+@dataclass(frozen=True)
+class TextRelation:
+    """A SQL select over a file, with its column names as they appear in the file."""
+
+    sql: str
+    columns: tuple[str, ...]
+    params: tuple[str, ...]
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _scan_expr(path: Path, file_format: str, columns: dict[str, str] | None = None) -> str:
+    p = _literal(path)
+    if file_format == "csv":
+        return (
+            f"read_csv({p}, header=true, delim=',', quote='\"', escape='\"', "
+            "all_varchar=true, strict_mode=true, null_padding=false)"
+        )
+    if file_format in ("jsonl", "json"):
+        fmt = "newline_delimited" if file_format == "jsonl" else "array"
+        if columns is None:
+            return f"read_json({p}, format='{fmt}', records=true, sample_size=-1)"
+        spec = "{" + ", ".join(f"{_literal(Path(k))}: '{v}'" for k, v in columns.items()) + "}"
+        return f"read_json({p}, format='{fmt}', records=true, columns={spec})"
+    if file_format == "parquet":
+        return f"read_parquet({p})"
+    raise UnreadableFileError(f"{path}: unsupported file format {file_format!r}")
+
+
+def _describe(con: duckdb.DuckDBPyConnection, scan: str, path: Path) -> list[tuple[str, str]]:
+    try:
+        rows = con.execute(f"describe select * from {scan}").fetchall()
+    except duckdb.Error as exc:
+        raise UnreadableFileError(f"{path}: cannot read file: {exc}") from exc
+    return [(r[0], r[1]) for r in rows]
+
+
+def _as_text(column: str, duckdb_type: str) -> str:
+    col = quote(column)
+    if duckdb_type.startswith("TIMESTAMP"):
+        # Parquet timestamps: render in the canonical ISO form the loader parses.
+        return f"strftime({col}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%fZ')"
+    if duckdb_type == "DATE":
+        return f"strftime({col}, '%Y-%m-%d')"
+    return f"{col}::VARCHAR"
+
+
+def text_relation(con: duckdb.DuckDBPyConnection, path: Path, file_format: str) -> TextRelation:
+    """Build a select returning every column of `path` as VARCHAR (0 rows for an empty file)."""
+    if path.stat().st_size == 0:
+        return TextRelation("select 1 as _empty where false", (), ())
+    scan = _scan_expr(path, file_format)
+    described = _describe(con, scan, path)
+    if file_format in ("jsonl", "json"):
+        # Re-read JSON with every key typed as text, so 12 and "12" arrive alike.
+        scan = _scan_expr(path, file_format, {name: "VARCHAR" for name, _ in described})
+        described = [(name, "VARCHAR") for name, _ in described]
+    exprs = [f"{_as_text(name, typ)} as {quote(name)}" for name, typ in described]
+    return TextRelation(
+        f"select {', '.join(exprs)} from {scan}", tuple(n for n, _ in described), ()
+    )
