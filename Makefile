@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PARTNER_PULSE_WAREHOUSE ?= $(CURDIR)/warehouse/build.duckdb
+export PARTNER_PULSE_LANDING ?= $(CURDIR)/landing
+export PARTNER_PULSE_MAX_QUARANTINE_RATE ?= 0.05
 
 SCALE ?= demo
 SEED ?= 7

@@ -1,0 +1,1 @@
+"""Partition definitions (monthly partitions arrive with the partitioned dbt models)."""
