@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own warehouse, landing folder and Dagster home."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def pipeline_env(tmp_path, monkeypatch):
+    """Point the pipeline at a temporary warehouse, landing folder and Dagster home."""
+    paths = {
+        "PARTNER_PULSE_WAREHOUSE": tmp_path / "warehouse" / "build.duckdb",
+        "PARTNER_PULSE_LANDING": tmp_path / "landing",
+        "DAGSTER_HOME": tmp_path / "dagster_home",
+    }
+    paths["DAGSTER_HOME"].mkdir()
+    (paths["DAGSTER_HOME"] / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    for name, value in paths.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.setenv("PARTNER_PULSE_MAX_QUARANTINE_RATE", "0.05")
+    return {k: Path(v) for k, v in paths.items()}
+
+
+def venv_bin(name: str) -> str:
+    """Path of an executable installed next to the running interpreter."""
+    import sys
+
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")

@@ -1,0 +1,36 @@
+"""Configuration errors name the variable; the quarantine rate uses this run's loads."""
+
+import datetime as dt
+
+import pytest
+
+from ingestion.loader import LoadResult
+from ingestion.settings import ConfigError, Settings
+from orchestration.assets.raw import quarantine_rate
+
+
+def test_defaults_apply_when_variables_are_unset():
+    s = Settings.from_env({})
+    assert (str(s.warehouse), str(s.landing), s.max_quarantine_rate) == (
+        "warehouse/build.duckdb", "landing", 0.05)
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-0.1"])
+def test_bad_quarantine_rate_is_a_clear_error(value):
+    with pytest.raises(ConfigError, match="PARTNER_PULSE_MAX_QUARANTINE_RATE"):
+        Settings.from_env({"PARTNER_PULSE_MAX_QUARANTINE_RATE": value})
+
+
+def _result(status, rows_in, quarantined):
+    return LoadResult("id", "crm", "accounts", dt.date(2026, 1, 1), "f", status,
+                      rows_in=rows_in, rows_quarantined=quarantined)
+
+
+def test_quarantine_rate_of_this_runs_loads():
+    results = [_result("loaded", 90, 9), _result("loaded", 10, 1), _result("skipped", 0, 0)]
+    assert quarantine_rate(results, fallback=(100, 100)) == pytest.approx(0.10)
+
+
+def test_quarantine_rate_falls_back_to_the_last_load_when_nothing_new():
+    assert quarantine_rate([_result("skipped", 0, 0)], fallback=(200, 5)) == pytest.approx(0.025)
+    assert quarantine_rate([], fallback=None) == 0.0
