@@ -67,10 +67,23 @@ def _as_text(column: str, duckdb_type: str) -> str:
     return f"{col}::VARCHAR"
 
 
+EMPTY = TextRelation("select 1 as _empty where false", (), ())
+
+
+def _has_no_records(path: Path, file_format: str) -> bool:
+    """A 0-byte file, or a tiny JSON file holding only `[]`/whitespace (an empty export)."""
+    size = path.stat().st_size
+    if size == 0:
+        return True
+    if file_format in ("json", "jsonl") and size < 64:
+        return path.read_text(encoding="utf-8", errors="replace").strip() in ("", "[]")
+    return False
+
+
 def text_relation(con: duckdb.DuckDBPyConnection, path: Path, file_format: str) -> TextRelation:
     """Build a select returning every column of `path` as VARCHAR (0 rows for an empty file)."""
-    if path.stat().st_size == 0:
-        return TextRelation("select 1 as _empty where false", (), ())
+    if _has_no_records(path, file_format):
+        return EMPTY
     scan = _scan_expr(path, file_format)
     described = _describe(con, scan, path)
     if file_format in ("jsonl", "json"):

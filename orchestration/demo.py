@@ -13,10 +13,15 @@ from ingestion.settings import Settings
 from ingestion.warehouse import connect
 from orchestration.definitions import defs
 
+#: Console logs at INFO: the DEBUG event stream is in the UI for whoever wants it.
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
 
 def _run_job(name: str, instance: dg.DagsterInstance) -> float:
     started = time.perf_counter()
-    result = defs.get_job_def(name).execute_in_process(instance=instance, raise_on_error=False)
+    result = defs.get_job_def(name).execute_in_process(
+        instance=instance, raise_on_error=False, run_config=QUIET
+    )
     elapsed = time.perf_counter() - started
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]

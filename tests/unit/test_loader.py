@@ -150,6 +150,14 @@ def test_empty_file_loads_zero_rows_with_a_warning_in_the_ledger(con, tmp_path):
     assert status == "empty" and "empty file" in message
 
 
+@pytest.mark.parametrize("name,text", [("surveys.json", "[]\n"), ("invitations.json", "  ")])
+def test_empty_json_export_loads_zero_rows(con, tmp_path, name, text):
+    landing = tmp_path / "landing"
+    write(landing, "survey", "2026-01-09", name, text)
+    [result] = load(con, landing, "survey", name.split(".")[0])
+    assert (result.status, result.rows_in) == ("empty", 0)
+
+
 def test_extra_column_is_recorded_as_drift_and_loaded(con, tmp_path):
     landing = tmp_path / "landing"
     header = "account_id,name,industry,region,country,employee_band,created_at,updated_at," \
