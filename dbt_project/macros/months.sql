@@ -16,30 +16,36 @@
     ({{ dbt.datediff(start_ts, end_ts, 'second') }} / 3600.0)
 {%- endmacro %}
 
-{#- A list of integers 0 .. n-1 as a one-column relation (`n`), portable (no generate_series). -#}
+{#- A list of integers 0 .. n-1 as a one-column relation (`n`), portable (no generate_series):
+    a cross join of digit relations, one per power of ten. -#}
 {% macro integers(n) -%}
-    {%- set digits = [] -%}
-    {%- set ns = namespace(power=1) -%}
-    {%- for _ in range(12) -%}
-        {%- if ns.power < n -%}
-            {%- do digits.append(ns.power) -%}
-            {%- set ns.power = ns.power * 10 -%}
+    {%- set ns = namespace(powers=[1]) -%}
+    {%- for _ in range(11) -%}
+        {%- if ns.powers[-1] * 10 < n -%}
+            {%- set ns.powers = ns.powers + [ns.powers[-1] * 10] -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if digits | length == 0 -%}{%- do digits.append(1) -%}{%- endif -%}
-    select n from (
-        select
-            {% for p in digits -%}
-                d{{ loop.index }}.v * {{ p }}{{ ' + ' if not loop.last }}
-            {%- endfor %} as n
-        from
-            {% for p in digits -%}
-                (
-                    select 0 as v union all select 1 union all select 2 union all select 3
-                    union all select 4 union all select 5 union all select 6 union all select 7
-                    union all select 8 union all select 9
-                ) as d{{ loop.index }}{{ ',' if not loop.last }}
-            {% endfor %}
+    {%- set terms = [] -%}
+    {%- set joins = [] -%}
+    {%- for p in ns.powers -%}
+        {%- do terms.append('d' ~ loop.index ~ '.v * ' ~ p) -%}
+        {%- if not loop.first -%}
+            {%- do joins.append('cross join ' ~ digits() ~ ' as d' ~ loop.index) -%}
+        {%- endif -%}
+    {%- endfor %}
+    select numbers.n
+    from (
+        select {{ terms | join(' + ') }} as n
+        from {{ digits() }} as d1
+        {{ joins | join(' ') }}
     ) as numbers
-    where n < {{ n }}
+    where numbers.n < {{ n }}
+{%- endmacro %}
+
+{#- The digits 0-9 as a one-column (`v`) derived table. -#}
+{% macro digits() -%}
+    (
+        select 0 as v union all select 1 union all select 2 union all select 3 union all select 4
+        union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
+    )
 {%- endmacro %}

@@ -1,0 +1,91 @@
+-- Opportunities without soft deletes, converted to USD.
+-- Transaction date: close_date for closed (won or lost) opportunities, the date of created_at
+-- for open ones. Rate: the latest rate of the currency on or before the transaction date;
+-- older than fx_max_age_days (7) -> fx_is_stale, and amount_usd still uses that latest rate.
+-- No rate on or before the date -> fx_is_missing and amount_usd null. USD needs no rate.
+-- amount_usd is rounded to cents (exact decimal), so partner credits can sum to it exactly.
+
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_windowed') }}
+
+),
+
+live as (
+
+    select
+        opportunity_id,
+        account_id,
+        stage,
+        amount_local,
+        currency,
+        created_at,
+        close_date,
+        is_closed,
+        is_won,
+        updated_at,
+        is_orphan_account,
+        case
+            when is_closed then close_date
+            else cast(created_at as date)
+        end as fx_transaction_date
+    from opportunities
+    where not is_deleted
+
+),
+
+with_rate as (
+
+    select
+        live.*,
+        case when live.currency = 'USD' then 1.0 else fx_rates.usd_per_unit end as usd_per_unit,
+        case
+            when live.currency = 'USD' then live.fx_transaction_date else fx_rates.rate_date
+        end as fx_rate_date
+    from live
+    left join fx_rates
+        on
+            live.currency = fx_rates.currency
+            and live.fx_transaction_date >= fx_rates.rate_date
+            and live.fx_transaction_date < fx_rates.valid_until
+
+),
+
+converted as (
+
+    select
+        opportunity_id,
+        account_id,
+        stage,
+        amount_local,
+        currency,
+        created_at,
+        close_date,
+        is_closed,
+        is_won,
+        updated_at,
+        is_orphan_account,
+        fx_transaction_date,
+        fx_rate_date,
+        usd_per_unit,
+        {{ dbt.datediff('fx_rate_date', 'fx_transaction_date', 'day') }} as fx_age_days,
+        usd_per_unit is null as fx_is_missing,
+        (
+            usd_per_unit is null
+            or {{ dbt.datediff('fx_rate_date', 'fx_transaction_date', 'day') }}
+            > {{ var('fx_max_age_days', 7) }}
+        ) as fx_is_stale,
+        cast(round(amount_local * usd_per_unit, 2) as {{ type_money() }}) as amount_usd
+    from with_rate
+
+)
+
+select * from converted

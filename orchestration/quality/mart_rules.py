@@ -1,0 +1,71 @@
+"""What a published mart must satisfy: its key and the value ranges its columns imply.
+
+Rules are derived from column names (the naming convention of the marts), so a mart added
+later gets range checks without new code; its primary key must be registered in MART_KEYS
+(a test fails for a published mart without one). Used by both the pandera schemas and the
+Great Expectations suite. No dagster import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Primary key of every published mart (DESIGN section 3, "Key columns").
+MART_KEYS: dict[str, tuple[str, ...]] = {
+    "fct_partner_month": ("partner_id", "month_start"),
+    "fct_opportunity_partner_credit": ("opportunity_id", "partner_id"),
+    "partner_health_score": ("partner_id", "month_start"),
+    "score_methodology": ("component",),
+    "health_score_backtest": ("month_start", "band"),
+    "health_score_backtest_summary": (),
+    "partner_performance": ("partner_id", "period_grain", "period_start"),
+    "partner_leaderboard": ("region", "partner_type", "rank"),
+    "partner_tier_fit": ("partner_id",),
+    "partner_pulse_results": ("wave_id", "segment_type", "segment_value", "metric"),
+    "partner_journey": ("partner_id",),
+    "ecosystem_coverage": ("region", "partner_type"),
+    "ecosystem_concentration": ("scope", "scope_value"),
+    "partner_alerts": ("partner_id", "month_start", "rule"),
+}
+
+
+@dataclass(frozen=True)
+class Range:
+    column: str
+    min_value: float | None
+    max_value: float | None
+    rule: str
+
+
+_PATTERNS: tuple[tuple[str, float | None, float | None, str], ...] = (
+    (r"(^|_)nps(_|$)", -100.0, 100.0, "NPS lies in -100..100"),
+    (r"(^|_)(health_score|score)(_|$)", 0.0, 100.0, "scores lie in 0..100"),
+    (r"percentile$", 0.0, 100.0, "percentiles lie in 0..100"),
+    (r"(_rate|_rate_6m|_share|^data_completeness|^credit_share)$", 0.0, 1.0,
+     "rates and shares lie in 0..1"),
+    (r"attainment$", 0.0, None, "attainment is not negative"),
+    (r"^hhi$", 0.0, 10_000.0, "HHI lies in 0..10000"),
+    (r"^auc$", 0.0, 1.0, "AUC lies in 0..1"),
+)
+
+
+def column_ranges(columns: list[str]) -> list[Range]:
+    """Range rules implied by the column names (first matching pattern wins)."""
+    ranges = []
+    for column in columns:
+        for pattern, lo, hi, rule in _PATTERNS:
+            if re.search(pattern, column):
+                ranges.append(Range(column, lo, hi, rule))
+                break
+    return ranges
+
+
+def mart_key(mart: str) -> tuple[str, ...]:
+    try:
+        return MART_KEYS[mart]
+    except KeyError:
+        raise KeyError(
+            f"published mart {mart!r} has no primary key in orchestration/quality/mart_rules.py"
+            " MART_KEYS; register it so its uniqueness is checked before publishing"
+        ) from None

@@ -1,0 +1,56 @@
+"""Mart audit rules: pandera and Great Expectations catch a broken mart, pass a sound one."""
+
+import pandas as pd
+import polars as pl
+import pytest
+
+from orchestration.quality.gx_suite import failed_expectations, validate_marts
+from orchestration.quality.mart_rules import column_ranges, mart_key
+from orchestration.quality.pandera_marts import validate_mart
+
+
+def _health(score=80.0, completeness=0.9, dup=False):
+    rows = {
+        "partner_id": ["p1", "p2"] if not dup else ["p1", "p1"],
+        "month_start": ["2026-01-01", "2026-01-01"],
+        "health_score": [score, 55.0],
+        "revenue_score": [100.0, 0.0],
+        "data_completeness": [completeness, 1.0],
+        "delta_1m": [-30.0, 4.0],
+        "revenue_attainment": [1.5, None],
+    }
+    return rows
+
+
+def test_ranges_follow_column_names():
+    rules = {r.column: (r.min_value, r.max_value) for r in column_ranges(
+        ["health_score", "revenue_score", "delta_1m", "win_rate", "peer_percentile", "nps",
+         "revenue_attainment", "hhi", "churn_rate_6m", "partner_id"])}
+    assert rules == {
+        "health_score": (0, 100), "revenue_score": (0, 100), "win_rate": (0, 1),
+        "peer_percentile": (0, 100), "nps": (-100, 100), "revenue_attainment": (0, None),
+        "hhi": (0, 10_000), "churn_rate_6m": (0, 1),
+    }
+
+
+def test_unregistered_mart_is_named_in_the_error():
+    with pytest.raises(KeyError, match="new_mart"):
+        mart_key("new_mart")
+
+
+def test_pandera_passes_a_sound_mart_and_names_a_score_of_140():
+    assert validate_mart("partner_health_score", pl.DataFrame(_health())) == []
+    failures = validate_mart("partner_health_score", pl.DataFrame(_health(score=140.0)))
+    assert any("health_score" in f and "140" in f for f in failures)
+
+
+def test_pandera_catches_duplicate_keys():
+    assert validate_mart("partner_health_score", pl.DataFrame(_health(dup=True)))
+
+
+def test_gx_suite_fails_on_a_broken_mart_and_passes_on_a_sound_one():
+    good = validate_marts({"partner_health_score": pd.DataFrame(_health())})
+    assert good["success"] and good["statistics"]["unsuccessful_expectations"] == 0
+    bad = validate_marts({"partner_health_score": pd.DataFrame(_health(completeness=1.4))})
+    assert not bad["success"]
+    assert any("data_completeness" in f for f in failed_expectations(bad))
