@@ -13,9 +13,18 @@ export PARTNER_PULSE_MAX_QUARANTINE_RATE ?= 0.05
 SCALE ?= demo
 SEED ?= 7
 
-.PHONY: venv demo test lint ui bench clean manifest
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/snapshots dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
+
+.PHONY: venv demo test lint ui bench clean manifest docs
 
 venv: $(STAMP)
+
+# dagster-dbt reads the manifest when the definitions load: prepare it at build time.
+manifest: $(MANIFEST)
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && $(CURDIR)/$(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; Partner Pulse needs Python 3.11" >&2; exit 1; }
@@ -28,23 +37,28 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
-demo: venv $(DAGSTER_HOME)/dagster.yaml
+demo: venv manifest $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m ingestion.generate --scale $(SCALE) --seed $(SEED) --out landing
 	$(BIN)/python -m orchestration.demo
 
-test: venv
+test: venv manifest
 	$(BIN)/ruff check ingestion orchestration tests benchmarks
+	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models macros tests
 	$(BIN)/python -m pytest -q
 
 lint: venv
 	$(BIN)/ruff check ingestion orchestration tests benchmarks
-	$(BIN)/ruff format --check ingestion orchestration tests benchmarks
+	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models macros tests
 
-ui: venv $(DAGSTER_HOME)/dagster.yaml
+ui: venv manifest $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
 bench: venv
 	$(BIN)/python -m benchmarks.scale_benchmark --scale $(SCALE)
+
+docs: venv manifest
+	cd dbt_project && $(CURDIR)/$(BIN)/dbt docs generate --profiles-dir . --project-dir . --empty-catalog
+	@echo "dbt docs: $(CURDIR)/dbt_project/target/index.html (serve with: cd dbt_project && ../.venv/bin/dbt docs serve --profiles-dir .)"
 
 clean:
 	rm -rf landing warehouse .dagster dbt_project/target dbt_project/logs

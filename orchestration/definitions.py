@@ -1,20 +1,21 @@
 """The single Dagster Definitions of Partner Pulse."""
 
-from __future__ import annotations
-
 import dagster as dg
 
+from orchestration.assets.dbt_models import build_dbt_assets, dbt_resource
+from orchestration.assets.publish import build_mart_checks, build_publish_asset
 from orchestration.assets.raw import build_raw_assets
-from orchestration.jobs import ingest_raw_job
+from orchestration.jobs import ingest_raw_job, refresh_job
 from orchestration.resources import default_resources
-from orchestration.schedules import daily_ingest_schedule
-from orchestration.sensors import landing_drop_sensor
+from orchestration.schedules import daily_refresh, monthly_close
+from orchestration.sensors import landing_drop_sensor, run_failure_recorder
 
 defs = dg.Definitions(
-    assets=build_raw_assets(),
-    jobs=[ingest_raw_job],
-    schedules=[daily_ingest_schedule],
-    sensors=[landing_drop_sensor],
-    resources=default_resources(),
+    assets=[*build_raw_assets(), *build_dbt_assets(), build_publish_asset()],
+    asset_checks=build_mart_checks(),
+    jobs=[ingest_raw_job, refresh_job],
+    schedules=[daily_refresh, monthly_close],
+    sensors=[landing_drop_sensor, run_failure_recorder],
+    resources={**default_resources(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

@@ -1,10 +1,9 @@
 """Asset jobs. Every job runs in-process: one DuckDB writer inside a run too."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from ingestion.contract import SOURCES
+from orchestration.partitions import monthly
 
 RAW_GROUPS = tuple(f"raw_{source}" for source in SOURCES)
 
@@ -12,5 +11,14 @@ ingest_raw_job = dg.define_asset_job(
     "ingest_raw",
     selection=dg.AssetSelection.groups(*RAW_GROUPS),
     description="Load every new file drop of every source into raw (with quarantine).",
+    executor_def=dg.in_process_executor,
+)
+
+refresh_job = dg.define_asset_job(
+    "refresh_pipeline",
+    selection=dg.AssetSelection.all(),
+    partitions_def=monthly,
+    description="Ingest new drops, rebuild staging/core/marts for the selected months "
+    "(a range runs as one dbt invocation) and everything unpartitioned.",
     executor_def=dg.in_process_executor,
 )

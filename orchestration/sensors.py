@@ -5,8 +5,11 @@ which a running load may hold. Reloading an unchanged file is a no-op anyway (lo
 """
 
 
+import datetime as dt
 import hashlib
 import json
+import os
+from pathlib import Path
 
 import dagster as dg
 
@@ -47,3 +50,30 @@ def landing_drop_sensor(context: dg.SensorEvaluationContext, landing: LandingRes
         asset_selection=_raw_keys(changed),
         tags={"partner_pulse/new_files": str(len(changed))},
     )
+
+
+def failure_log_path() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster")
+    return home / "logs" / "run_failures.log"
+
+
+def failure_line(run_id: str, job: str, message: str, at: dt.datetime) -> str:
+    flat = " ".join(message.split())
+    return f"{at.isoformat(timespec='seconds')}Z run={run_id} job={job} error={flat}\n"
+
+
+@dg.run_failure_sensor(
+    name="run_failure_recorder",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Appends every failed run to $DAGSTER_HOME/logs/run_failures.log (and logs it "
+    "in the UI's sensor history).",
+)
+def run_failure_recorder(context: dg.RunFailureSensorContext):
+    message = context.failure_event.message or "run failed"
+    path = failure_log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(failure_line(context.dagster_run.run_id, context.dagster_run.job_name,
+                              message, now))
+    context.log.error(f"run {context.dagster_run.run_id} failed: {message}")

@@ -33,3 +33,20 @@ def venv_bin(name: str) -> str:
 
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+def pytest_configure(config):
+    """dagster-dbt reads the manifest when the definitions are imported (at collection):
+    prepare it first, as `make manifest` does, when it is missing or older than the project."""
+    import subprocess
+
+    manifest = REPO / "dbt_project" / "target" / "manifest.json"
+    sources = [p for p in (REPO / "dbt_project").rglob("*")
+               if p.suffix in {".sql", ".yml", ".csv"} and "target" not in p.parts]
+    newest = max((p.stat().st_mtime for p in sources), default=0)
+    if manifest.exists() and manifest.stat().st_mtime >= newest:
+        return
+    subprocess.run(
+        [venv_bin("dbt"), "parse", "--quiet", "--profiles-dir", ".", "--project-dir", "."],
+        cwd=REPO / "dbt_project", check=True,
+    )

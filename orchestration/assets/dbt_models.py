@@ -8,6 +8,8 @@ is one unpartitioned `@dbt_assets` rebuilt from the partitioned tables. dbt unit
 """
 
 import json
+import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.partitions import monthly
+from orchestration.publishing import MartRef
 from orchestration.resources import WAREHOUSE_POOL
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -68,6 +71,16 @@ def month_window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     return {"min_date": window.start.date().isoformat(), "max_date": window.end.date().isoformat()}
 
 
+AS_OF_TAG = "partner_pulse/as_of"
+
+
+def as_of_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
+    """`as_of_date` from the run tag (schedules set it) or PARTNER_PULSE_AS_OF_DATE; none →
+    dbt uses today. Pinning it makes a rerun reproduce the same provisional month."""
+    as_of = context.run.tags.get(AS_OF_TAG) or os.environ.get("PARTNER_PULSE_AS_OF_DATE")
+    return {"as_of_date": as_of} if as_of else {}
+
+
 def _build_args(extra_vars: dict[str, str] | None = None) -> list[str]:
     args = ["build", "--exclude", DBT_BUILD_EXCLUDE]
     if extra_vars:
@@ -88,7 +101,7 @@ def build_dbt_assets() -> list[dg.AssetsDefinition]:
         pool=WAREHOUSE_POOL,
     )
     def dbt_unpartitioned(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(_build_args(), context=context).stream()
+        yield from dbt.cli(_build_args(as_of_vars(context)), context=context).stream()
 
     @dbt_assets(
         manifest=manifest,
@@ -101,10 +114,40 @@ def build_dbt_assets() -> list[dg.AssetsDefinition]:
         pool=WAREHOUSE_POOL,
     )
     def dbt_monthly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(_build_args(month_window_vars(context)), context=context).stream()
+        run_vars = {**as_of_vars(context), **month_window_vars(context)}
+        yield from dbt.cli(_build_args(run_vars), context=context).stream()
 
     return [dbt_unpartitioned, dbt_monthly]
 
 
+#: Core facts published next to the marts (DESIGN section 3, "Key columns").
+PUBLISHED_CORE_MODELS = ("fct_partner_month", "fct_opportunity_partner_credit")
+
+
+def published_marts() -> list[MartRef]:
+    """Relations published to BI: every model under models/marts (not int_* helpers,
+    not tagged `restricted`) plus the published core facts."""
+    manifest = json.loads(manifest_path().read_text())
+    marts = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        name, fqn, tags = node["name"], node["fqn"], node.get("tags", [])
+        in_marts = "marts" in fqn[1:-1] and not name.startswith("int_")
+        if (in_marts or name in PUBLISHED_CORE_MODELS) and "restricted" not in tags:
+            marts.append(MartRef(node["schema"], name))
+    return sorted(marts, key=lambda m: m.name)
+
+
+def dbt_executable() -> str:
+    """The dbt installed next to this interpreter (the venv), so PATH need not hold it."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR))
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=dbt_executable(),
+    )
