@@ -1,62 +1,130 @@
-"""`make demo`: materialize every asset once through Dagster and print what was produced.
+"""`make demo`: materialize everything once through Dagster, publish, print what was produced.
 
-Runs are recorded in the Dagster instance at $DAGSTER_HOME, so `make ui` shows them.
+One run of `refresh_pipeline` over every monthly partition (a single-run backfill): ingest the
+drops, build staging/core/marts, run the checks, audit and publish. Runs are recorded in the
+Dagster instance at $DAGSTER_HOME, so `make ui` shows them.
 """
 
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from ingestion.contract import TABLES
 from ingestion.settings import Settings
-from ingestion.warehouse import connect
 from orchestration.definitions import defs
+from orchestration.partitions import monthly
+from orchestration.publishing import PublishConfig, read_manifest_duckdb
 
 #: Console logs at INFO: the DEBUG event stream is in the UI for whoever wants it.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def _run_job(name: str, instance: dg.DagsterInstance) -> float:
+def run_refresh(instance: dg.DagsterInstance) -> tuple[float, dg.ExecuteInProcessResult]:
+    keys = monthly.get_partition_keys()
+    tags = {
+        "dagster/asset_partition_range_start": keys[0],
+        "dagster/asset_partition_range_end": keys[-1],
+    }
     started = time.perf_counter()
-    result = defs.get_job_def(name).execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET
+    job = defs.resolve_job_def("refresh_pipeline")
+    result = job.execute_in_process(
+        instance=instance, tags=tags, raise_on_error=False, run_config=QUIET
     )
     elapsed = time.perf_counter() - started
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"job {name} failed in steps: {', '.join(failed)}", file=sys.stderr)
+        print("\nThe pipeline run failed:", file=sys.stderr)
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data:
-                print(f"  {event.step_key}: {event.step_failure_data.error}", file=sys.stderr)
+                error = event.step_failure_data.error
+                print(f"  {event.step_key}: {error.message if error else ''}", file=sys.stderr)
+        failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+        for check in failed:
+            print(f"  check {check.asset_key.to_user_string()}:{check.check_name} failed",
+                  file=sys.stderr)
         raise SystemExit(1)
-    return elapsed
+    return elapsed, result
 
 
-def raw_summary(settings: Settings) -> list[tuple[str, int, int]]:
-    con = connect(settings.warehouse, read_only=True)
+def _print_raw(build: Path) -> None:
+    con = duckdb.connect(str(build), read_only=True)
     try:
-        rows = []
+        print(f"\n{'raw table':<34}{'rows loaded':>13}{'quarantined':>13}")
         for t in TABLES:
-            raw = con.execute(f'select count(*) from {t.raw_schema}."{t.name}"').fetchone()
-            bad = con.execute(f'select count(*) from quarantine."{t.quarantine_name}"').fetchone()
-            rows.append((t.key, int(raw[0]), int(bad[0])))
-        return rows
+            raw = con.execute(f'select count(*) from {t.raw_schema}."{t.name}"').fetchone()[0]
+            bad = con.execute(
+                f'select count(*) from quarantine."{t.quarantine_name}"').fetchone()[0]
+            print(f"{'raw_' + t.key:<34}{raw:>13,}{bad:>13,}")
     finally:
         con.close()
+
+
+def _print_marts(config: PublishConfig) -> None:
+    manifest = read_manifest_duckdb(config.serving_path)
+    if manifest is None:
+        print("\nNothing was published.")
+        return
+    print(f"\nPublished version {manifest.publish_id} ({manifest.published_at:%Y-%m-%d %H:%M} UTC)")
+    print(f"{'mart':<34}{'rows':>13}")
+    for mart, rows in sorted(manifest.row_counts.items()):
+        print(f"{mart:<34}{rows:>13,}")
+    con = duckdb.connect(str(config.serving_path), read_only=True)
+    try:
+        month = con.execute(
+            "select max(month_start) from partner_health_score where not is_provisional"
+        ).fetchone()[0]
+        bands = con.execute(
+            "select band, count(*) from partner_health_score where month_start = ? "
+            "group by band order by 2 desc", [month]).fetchall()
+        print(f"\nHealth bands, {month:%B %Y}: "
+              + ", ".join(f"{band} {n}" for band, n in bands))
+        at_risk = con.execute(
+            "select h.partner_id, h.health_score, h.band, h.explanation "
+            "from partner_health_score h where h.month_start = ? "
+            "order by h.health_score asc nulls last limit 5", [month]).fetchall()
+        print("Five most at-risk partners:")
+        for partner, score, band, explanation in at_risk:
+            print(f"  {partner}  {score:5.1f}  {band:<17} {explanation or ''}")
+        summary = con.execute(
+            "select auc, churn_rate_healthy, churn_rate_at_risk, months_covered "
+            "from health_score_backtest_summary").fetchone()
+        if summary:
+            auc, healthy, at_risk_rate, months = summary
+            print(f"Backtest over {months} months: AUC {auc:.2f}; 6-month churn "
+                  f"healthy {healthy:.1%} vs at_risk {at_risk_rate:.1%}")
+    finally:
+        con.close()
+
+
+def _print_connect(config: PublishConfig) -> None:
+    print(f"""
+Where to find it
+  build warehouse (pipeline only): {config.build_path}
+  DuckDB for BI (read-only):       duckdb -readonly {config.serving_path}
+                                   python: duckdb.connect('{config.serving_path}', read_only=True)
+  Parquet for BI:                  {config.parquet_root}/current/<mart>/
+  Great Expectations result:       {config.parquet_root}/current/gx_validation.json
+  PostgreSQL:                      {"psql " + "$PARTNER_PULSE_POSTGRES_URL -c 'select * from "
+                                     + config.postgres_schema + "._publish_manifest'"
+                                     if config.postgres_url else
+                                     "set PARTNER_PULSE_POSTGRES_URL to publish there too"}
+  Metabase / Superset:             a DuckDB connection to the serving file (read-only), or
+                                   the PostgreSQL schema '{config.postgres_schema}' as role
+                                   '{config.bi_role}'
+  Dagster UI:                      make ui   (runs, checks, metadata, backfills)""")
 
 
 def main() -> None:
     settings = Settings.from_env()
     with dg.DagsterInstance.get() as instance:
-        ingest_seconds = _run_job("ingest_raw", instance)
-    print(f"\nIngestion through Dagster: {ingest_seconds:.1f} s -> {settings.warehouse}")
-    print(f"{'raw table':<32}{'rows loaded':>14}{'quarantined':>14}")
-    for key, raw, bad in raw_summary(settings):
-        print(f"{'raw_' + key:<32}{raw:>14,}{bad:>14,}")
-    print("\nQuarantined rows keep their original values and a _reason: "
-          "select * from quarantine.<source>__<table>")
-    print("Open the Dagster UI with `make ui` to see runs, checks and metadata.")
+        seconds, _ = run_refresh(instance)
+    print(f"\nPipeline run through Dagster (ingest, dbt build, checks, publish): {seconds:.0f} s")
+    _print_raw(settings.warehouse)
+    config = PublishConfig.from_env()
+    _print_marts(config)
+    _print_connect(config)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 import dagster as dg
 
 from ingestion.contract import SOURCES
-from orchestration.partitions import monthly
 
 RAW_GROUPS = tuple(f"raw_{source}" for source in SOURCES)
 
@@ -17,7 +16,6 @@ ingest_raw_job = dg.define_asset_job(
 refresh_job = dg.define_asset_job(
     "refresh_pipeline",
     selection=dg.AssetSelection.all(),
-    partitions_def=monthly,
     description="Ingest new drops, rebuild staging/core/marts for the selected months "
     "(a range runs as one dbt invocation) and everything unpartitioned.",
     executor_def=dg.in_process_executor,

@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.partitions import monthly
 from orchestration.publishing import MartRef
+from orchestration.quality.mart_rules import keys_from_manifest
 from orchestration.resources import WAREHOUSE_POOL
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -137,6 +138,16 @@ def published_marts() -> list[MartRef]:
         if (in_marts or name in PUBLISHED_CORE_MODELS) and "restricted" not in tags:
             marts.append(MartRef(node["schema"], name))
     return sorted(marts, key=lambda m: m.name)
+
+
+def mart_asset_key(mart: MartRef) -> dg.AssetKey:
+    """dbt models are keyed [schema, model] (e.g. marts/partner_health_score)."""
+    return dg.AssetKey([mart.schema, mart.name])
+
+
+def mart_primary_keys() -> dict[str, tuple[str, ...]]:
+    """Primary keys the dbt project declares through its uniqueness tests."""
+    return keys_from_manifest(json.loads(manifest_path().read_text()))
 
 
 def dbt_executable() -> str:

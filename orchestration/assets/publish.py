@@ -12,7 +12,7 @@ import os
 import dagster as dg
 
 from ingestion.settings import parse_rate
-from orchestration.assets.dbt_models import published_marts
+from orchestration.assets.dbt_models import mart_asset_key, mart_primary_keys, published_marts
 from orchestration.publishing import (
     PublishConfig,
     PublishError,
@@ -48,11 +48,12 @@ def _max_rowcount_change() -> float:
 
 def build_publish_asset() -> dg.AssetsDefinition:
     marts = published_marts()
+    keys = mart_primary_keys()
 
     @dg.asset(
         key=PUBLISH_KEY,
         group_name="publish",
-        deps=[dg.AssetKey([m.name]) for m in marts],
+        deps=[mart_asset_key(m) for m in marts],
         pool=WAREHOUSE_POOL,
         kinds={"duckdb", "parquet", "postgres"},
         description="Audits the candidate marts (latest checks, pandera, Great Expectations, "
@@ -70,13 +71,16 @@ def build_publish_asset() -> dg.AssetsDefinition:
         config = PublishConfig.from_env(build_path=warehouse.path)
         serving = config.serving_path
         previous = read_manifest_duckdb(serving) if serving.exists() else None
-        report = audit_marts(read_marts(config.build_path, marts), previous, _max_rowcount_change())
+        frames = read_marts(config.build_path, marts)
+        report = audit_marts(frames, keys, previous, _max_rowcount_change())
         gx_stats = report.gx_result.get("statistics", {})
         if not report.passed:
             raise dg.Failure(
                 description="publish refused by the audit: " + "; ".join(report.failures()[:10]),
-                metadata={"failures": dg.MetadataValue.json(report.failures()),
-                          "great_expectations": dg.MetadataValue.json(gx_stats)},
+                metadata={
+                    "failures": dg.MetadataValue.json(report.failures()),
+                    "great_expectations": dg.MetadataValue.json(gx_stats),
+                },
             )
         gx_json = json.dumps(report.gx_result, default=str, indent=1).encode()
         config = PublishConfig.from_env(
@@ -104,10 +108,11 @@ def build_publish_asset() -> dg.AssetsDefinition:
 def build_mart_checks() -> list[dg.AssetChecksDefinition]:
     """A blocking pandera check on every published mart (keys, ranges)."""
     checks = []
+    keys = mart_primary_keys()
     for mart in published_marts():
 
         @dg.asset_check(
-            asset=dg.AssetKey([mart.name]),
+            asset=mart_asset_key(mart),
             name="pandera_mart_schema",
             blocking=True,
             pool=WAREHOUSE_POOL,
@@ -120,7 +125,7 @@ def build_mart_checks() -> list[dg.AssetChecksDefinition]:
                 frame = con.sql(f'select * from "{_mart.schema}"."{_mart.name}"').pl()
             finally:
                 con.close()
-            failures = validate_mart(_mart.name, frame)
+            failures = validate_mart(_mart.name, frame, keys)
             return dg.AssetCheckResult(
                 passed=not failures,
                 metadata={"rows": frame.height, "failures": dg.MetadataValue.json(failures)},

@@ -5,7 +5,6 @@ reports rows loaded, rows quarantined by reason and schema drift; a blocking che
 the share of quarantined rows exceeds the configured threshold.
 """
 
-
 import dagster as dg
 
 from ingestion.contract import TABLES, Table, get_table

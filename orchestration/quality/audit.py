@@ -41,9 +41,7 @@ class AuditReport:
 def read_marts(build_path: Path, marts: Sequence[MartRef]) -> dict[str, pl.DataFrame]:
     con = connect(build_path, read_only=True)
     try:
-        return {
-            m.name: con.sql(f'select * from "{m.schema}"."{m.name}"').pl() for m in marts
-        }
+        return {m.name: con.sql(f'select * from "{m.schema}"."{m.name}"').pl() for m in marts}
     finally:
         con.close()
 
@@ -69,12 +67,15 @@ def rowcount_changes(
 
 
 def audit_marts(
-    frames: Mapping[str, pl.DataFrame], previous: Manifest | None, max_rowcount_change: float
+    frames: Mapping[str, pl.DataFrame],
+    keys: Mapping[str, tuple[str, ...]],
+    previous: Manifest | None,
+    max_rowcount_change: float,
 ) -> AuditReport:
     report = AuditReport(row_counts={name: f.height for name, f in frames.items()})
     for name, frame in frames.items():
-        report.pandera_failures += validate_mart(name, frame)
-    report.gx_result = validate_marts({n: f.to_pandas() for n, f in frames.items()})
+        report.pandera_failures += validate_mart(name, frame, keys)
+    report.gx_result = validate_marts({n: f.to_pandas() for n, f in frames.items()}, keys)
     report.gx_failures = failed_expectations(report.gx_result)
     report.rowcount_failures = rowcount_changes(report.row_counts, previous, max_rowcount_change)
     return report

@@ -17,10 +17,12 @@ from orchestration.quality.mart_rules import column_ranges, mart_key
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 
-def _expectations(mart: str, columns: list[str]) -> list[Any]:
+def _expectations(
+    mart: str, columns: list[str], declared: Mapping[str, tuple[str, ...]] | None
+) -> list[Any]:
     import great_expectations as gx
 
-    key = list(mart_key(mart))
+    key = list(mart_key(mart, declared))
     exps: list[Any] = [gx.expectations.ExpectTableRowCountToBeBetween(min_value=1)]
     for column in key:
         exps.append(gx.expectations.ExpectColumnValuesToNotBeNull(column=column))
@@ -39,7 +41,9 @@ def _expectations(mart: str, columns: list[str]) -> list[Any]:
     return exps
 
 
-def validate_marts(frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+def validate_marts(
+    frames: Mapping[str, pd.DataFrame], declared: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, Any]:
     """Validate every mart frame; returns {success, statistics, marts: {mart: result}}."""
     import great_expectations as gx
 
@@ -52,7 +56,7 @@ def validate_marts(frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         asset = source.add_dataframe_asset(mart)
         batch_def = asset.add_batch_definition_whole_dataframe(f"{mart}_all")
         suite = context.suites.add(gx.ExpectationSuite(name=f"partner_pulse.{mart}"))
-        for exp in _expectations(mart, list(frame.columns)):
+        for exp in _expectations(mart, list(frame.columns), declared):
             suite.add_expectation(exp)
         result = batch_def.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
         payload = result.to_json_dict()

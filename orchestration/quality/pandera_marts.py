@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandera.polars as pa
 import polars as pl
 
 from orchestration.quality.mart_rules import column_ranges, mart_key
 
 
-def mart_schema(mart: str, columns: list[str]) -> pa.DataFrameSchema:
-    key = mart_key(mart)
+def mart_schema(
+    mart: str, columns: list[str], declared: Mapping[str, tuple[str, ...]] | None = None
+) -> pa.DataFrameSchema:
+    key = mart_key(mart, declared)
     checks: dict[str, list[pa.Check]] = {c: [] for c in columns}
     for r in column_ranges(columns):
         if r.min_value is not None:
@@ -24,9 +28,11 @@ def mart_schema(mart: str, columns: list[str]) -> pa.DataFrameSchema:
     )
 
 
-def validate_mart(mart: str, frame: pl.DataFrame) -> list[str]:
+def validate_mart(
+    mart: str, frame: pl.DataFrame, declared: Mapping[str, tuple[str, ...]] | None = None
+) -> list[str]:
     """Failure messages (empty when the mart passes). At most 20 cases are listed."""
-    schema = mart_schema(mart, frame.columns)
+    schema = mart_schema(mart, frame.columns, declared)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

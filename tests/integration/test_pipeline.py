@@ -1,0 +1,206 @@
+"""The whole graph through Dagster on a temporary warehouse (tiny synthetic scale).
+
+One module-scoped full run (every monthly partition as one single-run backfill, then
+publish); tests that change the warehouse work on copies.
+"""
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.definitions import defs
+from orchestration.partitions import monthly
+from orchestration.publishing import read_manifest_duckdb, read_manifest_parquet
+from tests.conftest import REPO
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+AS_OF = dt.date(2026, 6, 15)
+MONTHLY_KEYS = [
+    dg.AssetKey(["core", "fct_partner_month"]),
+    dg.AssetKey(["marts", "partner_health_score"]),
+    dg.AssetKey(["intermediate", "int_partner_performance_monthly"]),
+]
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {
+        "PARTNER_PULSE_WAREHOUSE": str(root / "warehouse" / "build.duckdb"),
+        "PARTNER_PULSE_LANDING": str(root / "landing"),
+        "PARTNER_PULSE_MAX_QUARANTINE_RATE": "0.2",
+        "PARTNER_PULSE_AS_OF_DATE": AS_OF.isoformat(),
+        "PARTNER_PULSE_POSTGRES_URL": "",
+    }
+
+
+def _run(env, instance, *, first=None, last=None, selection=None):
+    keys = monthly.get_partition_keys()
+    tags = {
+        "dagster/asset_partition_range_start": first or keys[0],
+        "dagster/asset_partition_range_end": last or keys[-1],
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        job = defs.resolve_job_def("refresh_pipeline")
+        return job.execute_in_process(
+            instance=instance,
+            tags=tags,
+            run_config=QUIET,
+            raise_on_error=False,
+            asset_selection=selection,
+        )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pipeline")
+    env = _env(root)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingestion.generate",
+            "--scale",
+            "tiny",
+            "--seed",
+            "5",
+            "--end-date",
+            AS_OF.isoformat(),
+            "--out",
+            env["PARTNER_PULSE_LANDING"],
+            "--quiet",
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    result = _run(env, instance)
+    return {"root": root, "env": env, "instance": instance, "result": result}
+
+
+def _copy(built, tmp_path) -> dict[str, str]:
+    """A private copy of the built warehouse (and landing) with its own targets."""
+    env = _env(tmp_path)
+    Path(env["PARTNER_PULSE_WAREHOUSE"]).parent.mkdir(parents=True)
+    shutil.copy(built["env"]["PARTNER_PULSE_WAREHOUSE"], env["PARTNER_PULSE_WAREHOUSE"])
+    shutil.copytree(built["env"]["PARTNER_PULSE_LANDING"], env["PARTNER_PULSE_LANDING"])
+    serving = Path(built["env"]["PARTNER_PULSE_WAREHOUSE"]).with_name("serving.duckdb")
+    shutil.copy(serving, Path(env["PARTNER_PULSE_WAREHOUSE"]).with_name("serving.duckdb"))
+    return env
+
+
+def _rows(path: str, sql: str, params=()) -> list[tuple]:
+    con = duckdb.connect(path, read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def _exec(path: str, sql: str) -> None:
+    con = duckdb.connect(path)
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_full_run_materializes_every_asset_and_publishes_one_version(built):
+    result = built["result"]
+    assert result.success
+    graph_keys = set(defs.resolve_asset_graph().get_all_asset_keys())
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert graph_keys - materialized == set()
+    warehouse = Path(built["env"]["PARTNER_PULSE_WAREHOUSE"])
+    duck = read_manifest_duckdb(warehouse.with_name("serving.duckdb"))
+    parquet = read_manifest_parquet(warehouse.with_name("parquet"))
+    assert duck is not None and duck == parquet
+    assert duck.row_counts["partner_health_score"] > 0
+    assert (warehouse.with_name("parquet") / "current" / "gx_validation.json").exists()
+
+
+def test_backfill_of_three_months_equals_the_full_build(built, tmp_path):
+    env = _copy(built, tmp_path)
+    path = env["PARTNER_PULSE_WAREHOUSE"]
+    months = ("2026-01-01", "2026-02-01", "2026-03-01")
+    table = "marts.partner_health_score"
+    query = f"select * from {table} where month_start in {months} order by all"
+    expected = _rows(path, query)
+    assert expected
+    _exec(path, f"delete from {table} where month_start in {months}")
+    _exec(path, f"delete from core.fct_partner_month where month_start in {months}")
+    result = _run(
+        env,
+        dg.DagsterInstance.ephemeral(),
+        first=months[0],
+        last=months[-1],
+        selection=MONTHLY_KEYS,
+    )
+    assert result.success
+    assert _rows(path, query) == expected
+
+
+def test_rerunning_a_partition_changes_nothing(built, tmp_path):
+    env = _copy(built, tmp_path)
+    path = env["PARTNER_PULSE_WAREHOUSE"]
+    query = "select * from marts.partner_health_score order by all"
+    before = _rows(path, query)
+    result = _run(
+        env,
+        dg.DagsterInstance.ephemeral(),
+        first="2026-02-01",
+        last="2026-02-01",
+        selection=MONTHLY_KEYS,
+    )
+    assert result.success
+    assert _rows(path, query) == before
+
+
+def test_a_broken_mart_blocks_publishing_and_names_the_check(built, tmp_path):
+    env = _copy(built, tmp_path)
+    path = env["PARTNER_PULSE_WAREHOUSE"]
+    serving = Path(path).with_name("serving.duckdb")
+    served_before = read_manifest_duckdb(serving)
+    _exec(
+        path,
+        "update marts.partner_health_score set health_score = 140 "
+        "where partner_id = (select min(partner_id) from marts.partner_health_score)",
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    check_key = dg.AssetCheckKey(
+        dg.AssetKey(["marts", "partner_health_score"]), "pandera_mart_schema"
+    )
+    gated = _run(env, instance, selection=[dg.AssetKey(["publish", "marts"])])
+    assert not gated.success  # the audit inside publish refuses on its own
+    failure = next(e for e in gated.all_events if e.is_step_failure)
+    assert "health_score" in failure.step_failure_data.error.message
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        check_run = defs.resolve_job_def("refresh_pipeline").execute_in_process(
+            instance=instance,
+            run_config=QUIET,
+            raise_on_error=False,
+            asset_selection=[],
+            asset_check_selection=[check_key],
+            tags={
+                "dagster/asset_partition_range_start": "2026-01-01",
+                "dagster/asset_partition_range_end": "2026-01-01",
+            },
+        )
+    [evaluation] = check_run.get_asset_check_evaluations()
+    assert not evaluation.passed
+    refused = _run(env, instance, selection=[dg.AssetKey(["publish", "marts"])])
+    assert not refused.success
+    message = next(e for e in refused.all_events if e.is_step_failure)
+    assert (
+        "marts/partner_health_score:pandera_mart_schema" in message.step_failure_data.error.message
+    )
+    assert read_manifest_duckdb(serving) == served_before
