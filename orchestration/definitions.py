@@ -10,9 +10,17 @@ from orchestration.resources import default_resources
 from orchestration.schedules import daily_refresh, monthly_close
 from orchestration.sensors import landing_drop_sensor, run_failure_recorder
 
+
+def _check_keys(definitions) -> list[dg.AssetCheckKey]:
+    return [key for d in definitions for key in d.check_keys]
+
+
+pipeline_assets = [*build_raw_assets(), *build_dbt_assets()]
+mart_checks = build_mart_checks()
+
 defs = dg.Definitions(
-    assets=[*build_raw_assets(), *build_dbt_assets(), build_publish_asset()],
-    asset_checks=build_mart_checks(),
+    assets=[*pipeline_assets, build_publish_asset(_check_keys([*pipeline_assets, *mart_checks]))],
+    asset_checks=mart_checks,
     jobs=[ingest_raw_job, refresh_job],
     schedules=[daily_refresh, monthly_close],
     sensors=[landing_drop_sensor, run_failure_recorder],

@@ -22,6 +22,10 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         return connect(self.path, read_only=read_only)
 
+    def ensure_folder(self) -> None:
+        """Create the warehouse's folder (dbt-duckdb creates the file, not its folder)."""
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+
 
 class LandingResource(dg.ConfigurableResource):
     """The landing folder holding file drops `<source>/<YYYY-MM-DD>/<table>.<ext>`."""

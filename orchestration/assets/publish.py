@@ -14,6 +14,7 @@ import dagster as dg
 from ingestion.settings import parse_rate
 from orchestration.assets.dbt_models import mart_asset_key, mart_primary_keys, published_marts
 from orchestration.publishing import (
+    MartRef,
     PublishConfig,
     PublishError,
     publish,
@@ -46,7 +47,9 @@ def _max_rowcount_change() -> float:
     return parse_rate("PARTNER_PULSE_MAX_ROWCOUNT_CHANGE", raw, 0.5)
 
 
-def build_publish_asset() -> dg.AssetsDefinition:
+def build_publish_asset(gating_checks: list[dg.AssetCheckKey]) -> dg.AssetsDefinition:
+    """`gating_checks`: every check in the code location; publish refuses while any of them
+    (error severity) last failed."""
     marts = published_marts()
     keys = mart_primary_keys()
 
@@ -61,8 +64,7 @@ def build_publish_asset() -> dg.AssetsDefinition:
         "PARTNER_PULSE_POSTGRES_URL is set), warehouse/serving.duckdb and warehouse/parquet.",
     )
     def publish_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        all_checks = context.repository_def.asset_graph.asset_check_keys
-        failing = failing_checks(context.instance, all_checks)
+        failing = failing_checks(context.instance, gating_checks)
         if failing:
             raise dg.Failure(
                 description="publish refused: failing checks: " + ", ".join(failing),
@@ -105,32 +107,32 @@ def build_publish_asset() -> dg.AssetsDefinition:
     return publish_marts
 
 
+def _mart_check(mart: MartRef, keys: dict[str, tuple[str, ...]]) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=mart_asset_key(mart),
+        name="pandera_mart_schema",
+        blocking=True,
+        pool=WAREHOUSE_POOL,
+        description="Primary key unique and not null; scores 0-100, rates 0-1, "
+        "attainment >= 0, NPS -100..100 (orchestration/quality/mart_rules.py).",
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        con = warehouse.connect(read_only=True)
+        try:
+            frame = con.sql(f'select * from "{mart.schema}"."{mart.name}"').pl()
+        finally:
+            con.close()
+        failures = validate_mart(mart.name, frame, keys)
+        return dg.AssetCheckResult(
+            passed=not failures,
+            metadata={"rows": frame.height, "failures": dg.MetadataValue.json(failures)},
+            description="; ".join(failures[:5]) or f"{frame.height:,} rows valid",
+        )
+
+    return _check
+
+
 def build_mart_checks() -> list[dg.AssetChecksDefinition]:
     """A blocking pandera check on every published mart (keys, ranges)."""
-    checks = []
     keys = mart_primary_keys()
-    for mart in published_marts():
-
-        @dg.asset_check(
-            asset=mart_asset_key(mart),
-            name="pandera_mart_schema",
-            blocking=True,
-            pool=WAREHOUSE_POOL,
-            description="Primary key unique and not null; scores 0-100, rates 0-1, "
-            "attainment >= 0, NPS -100..100 (orchestration/quality/mart_rules.py).",
-        )
-        def _check(warehouse: WarehouseResource, _mart=mart) -> dg.AssetCheckResult:
-            con = warehouse.connect(read_only=True)
-            try:
-                frame = con.sql(f'select * from "{_mart.schema}"."{_mart.name}"').pl()
-            finally:
-                con.close()
-            failures = validate_mart(_mart.name, frame, keys)
-            return dg.AssetCheckResult(
-                passed=not failures,
-                metadata={"rows": frame.height, "failures": dg.MetadataValue.json(failures)},
-                description="; ".join(failures[:5]) or f"{frame.height:,} rows valid",
-            )
-
-        checks.append(_check)
-    return checks
+    return [_mart_check(mart, keys) for mart in published_marts()]

@@ -31,14 +31,17 @@ def mart_schema(
 def validate_mart(
     mart: str, frame: pl.DataFrame, declared: Mapping[str, tuple[str, ...]] | None = None
 ) -> list[str]:
-    """Failure messages (empty when the mart passes). At most 20 cases are listed."""
+    """One message per failed rule (empty when the mart passes), with up to 3 sample values."""
     schema = mart_schema(mart, frame.columns, declared)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.head(20)
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for row in exc.failure_cases.iter_rows(named=True):
+            rule = (row["column"] or "*", row["check"])
+            grouped.setdefault(rule, []).append(str(row["failure_case"]))
         return [
-            f"{mart}.{row['column'] or '*'}: {row['check']} failed on {row['failure_case']!r}"
-            for row in cases.iter_rows(named=True)
+            f"{mart}.{column}: {check} failed on {len(values)} row(s), e.g. {values[:3]}"
+            for (column, check), values in grouped.items()
         ]
     return []

@@ -181,19 +181,15 @@ def test_a_broken_mart_blocks_publishing_and_names_the_check(built, tmp_path):
     assert not gated.success  # the audit inside publish refuses on its own
     failure = next(e for e in gated.all_events if e.is_step_failure)
     assert "health_score" in failure.step_failure_data.error.message
+    check_only = dg.Definitions(
+        assets=defs.assets, asset_checks=defs.asset_checks, resources=defs.resources,
+        jobs=[dg.define_asset_job("check_only", selection=dg.AssetSelection.checks(check_key))],
+    )
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
             mp.setenv(k, v)
-        check_run = defs.resolve_job_def("refresh_pipeline").execute_in_process(
-            instance=instance,
-            run_config=QUIET,
-            raise_on_error=False,
-            asset_selection=[],
-            asset_check_selection=[check_key],
-            tags={
-                "dagster/asset_partition_range_start": "2026-01-01",
-                "dagster/asset_partition_range_end": "2026-01-01",
-            },
+        check_run = check_only.resolve_job_def("check_only").execute_in_process(
+            instance=instance, run_config=QUIET, raise_on_error=False
         )
     [evaluation] = check_run.get_asset_check_evaluations()
     assert not evaluation.passed
