@@ -82,8 +82,8 @@ def _print_marts(config: PublishConfig) -> None:
               + ", ".join(f"{band} {n}" for band, n in bands))
         at_risk = con.execute(
             "select h.partner_id, h.health_score, h.band, h.explanation "
-            "from partner_health_score h where h.month_start = ? "
-            "order by h.health_score asc nulls last limit 5", [month]).fetchall()
+            "from partner_health_score h where h.month_start = ? and h.band = 'at_risk' "
+            "order by h.health_score asc, h.partner_id limit 5", [month]).fetchall()
         print("Five most at-risk partners:")
         for partner, score, band, explanation in at_risk:
             print(f"  {partner}  {score:5.1f}  {band:<17} {explanation or ''}")
