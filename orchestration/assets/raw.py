@@ -5,6 +5,9 @@ reports rows loaded, rows quarantined by reason and schema drift; a blocking che
 the share of quarantined rows exceeds the configured threshold.
 """
 
+import datetime as dt
+import os
+
 import dagster as dg
 
 from ingestion.contract import TABLES, Table, get_table
@@ -12,6 +15,8 @@ from ingestion.loader import LoadError, LoadResult, load_table
 from orchestration.resources import WAREHOUSE_POOL, LandingResource, WarehouseResource
 
 QUARANTINE_CHECK = "quarantine_rate_below_threshold"
+FRESHNESS_CHECK = "source_freshness"
+DEFAULT_FRESHNESS_HOURS = 36.0
 
 #: Tables whose validation reads another raw table (answers are checked against the
 #: scale of their question), so that table must load first.
@@ -29,6 +34,51 @@ def _latest_ledger_row(con, table: Table) -> tuple[int, int] | None:
         "order by loaded_at desc, drop_date desc limit 1",
         [table.source, table.name],
     ).fetchone()
+
+
+def last_loaded_at(con, table: Table) -> dt.datetime | None:
+    """When a drop of this table was last loaded (an empty drop counts: the source is alive)."""
+    row = con.execute(
+        "select max(loaded_at) from meta.load_ledger where source = ? and table_name = ? "
+        "and status in ('loaded', 'empty')",
+        [table.source, table.name],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def freshness_hours() -> float:
+    raw = os.environ.get("PARTNER_PULSE_FRESHNESS_HOURS", "")
+    try:
+        value = float(raw) if raw.strip() else DEFAULT_FRESHNESS_HOURS
+    except ValueError:
+        raise ValueError(f"PARTNER_PULSE_FRESHNESS_HOURS={raw!r} is not a number") from None
+    if value <= 0:
+        raise ValueError(f"PARTNER_PULSE_FRESHNESS_HOURS={raw!r} must be positive")
+    return value
+
+
+def freshness_result(
+    last: dt.datetime | None, now: dt.datetime, max_hours: float
+) -> dg.AssetCheckResult:
+    """Fails when nothing was loaded within `max_hours` (by `_loaded_at`, UTC)."""
+    if last is None:
+        return dg.AssetCheckResult(
+            check_name=FRESHNESS_CHECK,
+            passed=False,
+            description="no drop was ever loaded",
+            metadata={"max_age_hours": max_hours},
+        )
+    age = (now - last).total_seconds() / 3600
+    return dg.AssetCheckResult(
+        check_name=FRESHNESS_CHECK,
+        passed=age <= max_hours,
+        metadata={
+            "last_loaded_at": last.isoformat(),
+            "age_hours": round(age, 2),
+            "max_age_hours": max_hours,
+        },
+        description=f"last load {age:.1f} h ago (limit {max_hours:g} h)",
+    )
 
 
 def _table_totals(con, table: Table) -> tuple[int, int]:
@@ -84,12 +134,19 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
         check_specs=[
             dg.AssetCheckSpec(
+                FRESHNESS_CHECK,
+                asset=key,
+                blocking=True,
+                description="A drop of this table was loaded within PARTNER_PULSE_FRESHNESS_HOURS "
+                "(default 36 h), judged on _loaded_at via the load ledger.",
+            ),
+            dg.AssetCheckSpec(
                 QUARANTINE_CHECK,
                 asset=key,
                 blocking=True,
                 description="Share of quarantined rows in this load is below the threshold "
                 "(PARTNER_PULSE_MAX_QUARANTINE_RATE).",
-            )
+            ),
         ],
     )
     def _raw_asset(
@@ -108,6 +165,7 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
                 ) from exc
             totals = _table_totals(con, table)
             rate = quarantine_rate(results, _latest_ledger_row(con, table))
+            last = last_loaded_at(con, table)
         finally:
             con.close()
         for r in results:
@@ -117,13 +175,16 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata=_metadata(results, totals),
             check_results=[
+                freshness_result(
+                    last, dt.datetime.now(dt.UTC).replace(tzinfo=None), freshness_hours()
+                ),
                 dg.AssetCheckResult(
                     check_name=QUARANTINE_CHECK,
                     passed=rate <= threshold,
                     severity=dg.AssetCheckSeverity.ERROR,
                     metadata={"quarantine_rate": rate, "threshold": threshold},
                     description=f"{rate:.2%} of rows quarantined (threshold {threshold:.2%})",
-                )
+                ),
             ],
         )
 

@@ -28,8 +28,9 @@ def test_every_raw_asset_has_a_blocking_quarantine_check():
         specs = list(graph.get(key).check_keys)
         assert any(c.name == "quarantine_rate_below_threshold" for c in specs), key
     assets_def = defs.resolve_assets_def(dg.AssetKey(["raw", "crm", "opportunities"]))
-    [spec] = assets_def.check_specs
-    assert spec.blocking
+    specs = {spec.name: spec for spec in assets_def.check_specs}
+    assert set(specs) == {"quarantine_rate_below_threshold", "source_freshness"}
+    assert all(spec.blocking for spec in specs.values())
 
 
 def test_raw_assets_share_the_single_writer_pool():

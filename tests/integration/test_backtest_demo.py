@@ -20,6 +20,17 @@ from tests.conftest import REPO, venv_bin
 END = dt.date(2026, 11, 27)
 
 
+def _assert_marts_pass_the_audit(warehouse):
+    """The Great Expectations suite and the pandera schemas pass on the demo marts."""
+    from orchestration.assets.dbt_models import mart_primary_keys, published_marts
+    from orchestration.quality.audit import audit_marts, read_marts
+
+    frames = read_marts(warehouse, published_marts())
+    report = audit_marts(frames, mart_primary_keys(), previous=None, max_rowcount_change=0.5)
+    assert report.passed, report.failures()[:10]
+    assert report.gx_result["statistics"]["evaluated_expectations"] > 50
+
+
 def test_backtest_separates_churners_on_demo_data(tmp_path):
     landing, warehouse = tmp_path / "landing", tmp_path / "build.duckdb"
     subprocess.run(
@@ -40,6 +51,7 @@ def test_backtest_separates_churners_on_demo_data(tmp_path):
         cwd=REPO / "dbt_project", env=env, capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
+    _assert_marts_pass_the_audit(warehouse)
     ro = duckdb.connect(str(warehouse), read_only=True)
     auc, healthy, at_risk, months, partner_months = ro.execute(
         "select auc, churn_rate_healthy, churn_rate_at_risk, months_covered, partner_months "

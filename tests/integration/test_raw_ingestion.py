@@ -54,7 +54,9 @@ def test_every_raw_asset_materialized_and_checks_passed(ingested):
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert materialized == {dg.AssetKey(["raw", t.source, t.name]) for t in TABLES}
     checks = result.get_asset_check_evaluations()
-    assert len(checks) == len(TABLES) and all(c.passed for c in checks)
+    assert len(checks) == 2 * len(TABLES) and all(c.passed for c in checks)
+    assert {c.check_name for c in checks} == {"quarantine_rate_below_threshold",
+                                              "source_freshness"}
 
 
 def test_nothing_is_lost_and_quarantine_matches_injected_defects(ingested):

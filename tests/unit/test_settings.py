@@ -6,7 +6,7 @@ import pytest
 
 from ingestion.loader import LoadResult
 from ingestion.settings import ConfigError, Settings
-from orchestration.assets.raw import quarantine_rate
+from orchestration.assets.raw import freshness_hours, freshness_result, quarantine_rate
 
 
 def test_defaults_apply_when_variables_are_unset():
@@ -34,3 +34,19 @@ def test_quarantine_rate_of_this_runs_loads():
 def test_quarantine_rate_falls_back_to_the_last_load_when_nothing_new():
     assert quarantine_rate([_result("skipped", 0, 0)], fallback=(200, 5)) == pytest.approx(0.025)
     assert quarantine_rate([], fallback=None) == 0.0
+
+
+def test_freshness_passes_within_the_limit_and_fails_after_or_when_never_loaded():
+    now = dt.datetime(2026, 1, 2, 12)
+    assert freshness_result(dt.datetime(2026, 1, 1, 12), now, 36).passed
+    late = freshness_result(dt.datetime(2025, 12, 31, 0), now, 36)
+    assert not late.passed and late.metadata["age_hours"].value == 60.0
+    assert not freshness_result(None, now, 36).passed
+
+
+def test_freshness_hours_is_validated(monkeypatch):
+    monkeypatch.setenv("PARTNER_PULSE_FRESHNESS_HOURS", "soon")
+    with pytest.raises(ValueError, match="PARTNER_PULSE_FRESHNESS_HOURS"):
+        freshness_hours()
+    monkeypatch.setenv("PARTNER_PULSE_FRESHNESS_HOURS", "48")
+    assert freshness_hours() == 48.0
