@@ -101,3 +101,18 @@ def test_partitioned_models_share_monthly_partitions_with_single_run_backfills()
         assets_def = defs.resolve_assets_def(dg.AssetKey(key))
         assert assets_def.partitions_def is not None, name
         assert assets_def.backfill_policy == dg.BackfillPolicy.single_run(), name
+
+
+def test_every_published_mart_has_an_enforced_contract_and_described_columns():
+    import json
+
+    from orchestration.assets.dbt_models import manifest_path, published_marts
+
+    nodes = {n["name"]: n for n in json.loads(manifest_path().read_text())["nodes"].values()
+             if n["resource_type"] == "model"}
+    for mart in published_marts():
+        node = nodes[mart.name]
+        assert node["config"]["contract"]["enforced"], mart.name
+        assert node["description"].strip(), mart.name
+        undocumented = [c for c, v in node["columns"].items() if not v["description"].strip()]
+        assert not undocumented, (mart.name, undocumented)

@@ -5,18 +5,26 @@ publish); tests that change the warehouse work on copies.
 """
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import psycopg
 import pytest
+from psycopg import sql
 
 from orchestration.definitions import defs
 from orchestration.partitions import monthly
-from orchestration.publishing import read_manifest_duckdb, read_manifest_parquet
+from orchestration.publishing import (
+    read_manifest_duckdb,
+    read_manifest_parquet,
+    read_manifest_postgres,
+)
 from tests.conftest import REPO
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -57,10 +65,40 @@ def _run(env, instance, *, first=None, last=None, selection=None):
         )
 
 
+PG_URL = os.environ.get(
+    "PARTNER_PULSE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_available() -> bool:
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except psycopg.OperationalError:
+        if os.environ.get("CI") == "true":
+            raise
+        return False
+    return True
+
+
+def _drop_postgres(schema: str, role: str) -> None:
+    with psycopg.connect(PG_URL, autocommit=True) as con:
+        for suffix in ("", "__staging", "__previous"):
+            con.execute(sql.SQL("drop schema if exists {} cascade").format(
+                sql.Identifier(schema + suffix)))
+        con.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("pipeline")
     env = _env(root)
+    suffix = uuid.uuid4().hex[:8]
+    pg_schema, pg_role = f"pp_it_{suffix}", f"pp_it_bi_{suffix}"
+    with_postgres = _postgres_available()
+    if with_postgres:
+        env.update({"PARTNER_PULSE_POSTGRES_URL": PG_URL,
+                    "PARTNER_PULSE_POSTGRES_SCHEMA": pg_schema,
+                    "PARTNER_PULSE_BI_ROLE": pg_role})
     subprocess.run(
         [
             sys.executable,
@@ -82,7 +120,10 @@ def built(tmp_path_factory):
     )
     instance = dg.DagsterInstance.ephemeral()
     result = _run(env, instance)
-    return {"root": root, "env": env, "instance": instance, "result": result}
+    yield {"root": root, "env": env, "instance": instance, "result": result,
+           "postgres_schema": pg_schema if with_postgres else None}
+    if with_postgres:
+        _drop_postgres(pg_schema, pg_role)
 
 
 def _copy(built, tmp_path) -> dict[str, str]:
@@ -122,6 +163,8 @@ def test_full_run_materializes_every_asset_and_publishes_one_version(built):
     duck = read_manifest_duckdb(warehouse.with_name("serving.duckdb"))
     parquet = read_manifest_parquet(warehouse.with_name("parquet"))
     assert duck is not None and duck == parquet
+    if built["postgres_schema"]:
+        assert read_manifest_postgres(PG_URL, built["postgres_schema"]) == duck
     assert duck.row_counts["partner_health_score"] > 0
     assert (warehouse.with_name("parquet") / "current" / "gx_validation.json").exists()
 

@@ -54,3 +54,18 @@ def test_gx_suite_fails_on_a_broken_mart_and_passes_on_a_sound_one():
     bad = validate_marts({"partner_health_score": pd.DataFrame(_health(completeness=1.4))})
     assert not bad["success"]
     assert any("data_completeness" in f for f in failed_expectations(bad))
+
+
+def test_row_count_change_beyond_the_ratio_blocks_and_names_the_mart():
+    import datetime as dt
+
+    from orchestration.publishing import Manifest
+    from orchestration.quality.audit import rowcount_changes
+
+    previous = Manifest("p1", dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                        {"partner_health_score": 1000, "partner_tier_fit": 0})
+    assert rowcount_changes({"partner_health_score": 1400}, previous, 0.5) == []
+    [failure] = rowcount_changes({"partner_health_score": 400, "partner_tier_fit": 9},
+                                 previous, 0.5)
+    assert failure.startswith("partner_health_score: 1,000 rows at publish p1, now 400")
+    assert rowcount_changes({"partner_health_score": 1}, None, 0.5) == []
