@@ -37,7 +37,13 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
+# The demo always uses the repository's own landing/ and warehouse/, whatever the environment
+# says, and starts from fresh synthetic sources (a new end date is a new synthetic world);
+# published versions and the Dagster run history are kept.
+demo: export PARTNER_PULSE_WAREHOUSE := $(CURDIR)/warehouse/build.duckdb
+demo: export PARTNER_PULSE_LANDING := $(CURDIR)/landing
 demo: venv manifest $(DAGSTER_HOME)/dagster.yaml
+	rm -rf $(CURDIR)/landing $(CURDIR)/warehouse/build.duckdb $(CURDIR)/warehouse/build.duckdb.wal
 	$(BIN)/python -m ingestion.generate --scale $(SCALE) --seed $(SEED) --out landing
 	$(BIN)/python -m orchestration.demo
 

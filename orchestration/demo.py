@@ -40,7 +40,10 @@ def run_refresh(instance: dg.DagsterInstance) -> tuple[float, dg.ExecuteInProces
             if event.is_step_failure and event.step_failure_data:
                 error = event.step_failure_data.error
                 print(f"  {event.step_key}: {error.message if error else ''}", file=sys.stderr)
-        failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+        failed = [
+            c for c in result.get_asset_check_evaluations()
+            if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR
+        ]
         for check in failed:
             print(f"  check {check.asset_key.to_user_string()}:{check.check_name} failed",
                   file=sys.stderr)
