@@ -20,7 +20,7 @@ from orchestration.publishing import (
     publish,
     read_manifest_duckdb,
 )
-from orchestration.quality.audit import audit_marts, read_marts
+from orchestration.quality.audit import audit_marts, health_overview, read_marts
 from orchestration.quality.pandera_marts import validate_mart
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -45,6 +45,17 @@ def failing_checks(instance: dg.DagsterInstance, check_keys) -> list[str]:
 def _max_rowcount_change() -> float:
     raw = os.environ.get("PARTNER_PULSE_MAX_ROWCOUNT_CHANGE")
     return parse_rate("PARTNER_PULSE_MAX_ROWCOUNT_CHANGE", raw, 0.5)
+
+
+def _health_metadata(frames) -> dict[str, object]:
+    overview = health_overview(frames)
+    if not overview:
+        return {}
+    return {
+        "health_month": overview["month"],
+        "health_band_distribution": dg.MetadataValue.json(overview["bands"]),
+        "lowest_at_risk_partners": dg.MetadataValue.md(overview["at_risk_preview_markdown"]),
+    }
 
 
 def build_publish_asset(gating_checks: list[dg.AssetCheckKey]) -> dg.AssetsDefinition:
@@ -101,6 +112,7 @@ def build_publish_asset(gating_checks: list[dg.AssetCheckKey]) -> dg.AssetsDefin
                 "serving_duckdb": str(config.serving_path),
                 "parquet_current": str(config.parquet_root / "current"),
                 "duration_s": round(result.duration_s, 2),
+                **_health_metadata(frames),
             }
         )
 

@@ -79,3 +79,35 @@ def audit_marts(
     report.gx_failures = failed_expectations(report.gx_result)
     report.rowcount_failures = rowcount_changes(report.row_counts, previous, max_rowcount_change)
     return report
+
+
+def health_overview(frames: Mapping[str, pl.DataFrame], preview_rows: int = 10) -> dict[str, Any]:
+    """Band distribution and the lowest-scoring partners of the latest complete month, for the
+    publish asset's metadata (empty when the health mart is absent or has no final month)."""
+    health = frames.get("partner_health_score")
+    if health is None or health.is_empty():
+        return {}
+    final = (
+        health.filter(~pl.col("is_provisional")) if "is_provisional" in health.columns else health
+    )
+    if final.is_empty():
+        return {}
+    month = final.get_column("month_start").max()
+    latest = final.filter(pl.col("month_start") == month)
+    bands = latest.group_by("band").len().sort("len", descending=True)
+    lowest = (
+        latest.filter(pl.col("band") == "at_risk")
+        .sort(["health_score", "partner_id"])
+        .head(preview_rows)
+        .select(["partner_id", "health_score", "band", "explanation"])
+    )
+    lines = ["| partner_id | health_score | band | explanation |", "|---|---|---|---|"]
+    lines += [
+        f"| {r['partner_id']} | {r['health_score']} | {r['band']} | {r['explanation'] or ''} |"
+        for r in lowest.iter_rows(named=True)
+    ]
+    return {
+        "month": str(month),
+        "bands": {r["band"]: r["len"] for r in bands.iter_rows(named=True)},
+        "at_risk_preview_markdown": "\n".join(lines),
+    }

@@ -69,3 +69,24 @@ def test_row_count_change_beyond_the_ratio_blocks_and_names_the_mart():
                                  previous, 0.5)
     assert failure.startswith("partner_health_score: 1,000 rows at publish p1, now 400")
     assert rowcount_changes({"partner_health_score": 1}, None, 0.5) == []
+
+
+def test_health_overview_uses_the_latest_final_month():
+    import datetime as dt
+
+    from orchestration.quality.audit import health_overview
+
+    frame = pl.DataFrame({
+        "partner_id": ["p1", "p2", "p3", "p1"],
+        "month_start": [dt.date(2026, 1, 1)] * 3 + [dt.date(2026, 2, 1)],
+        "is_provisional": [False, False, False, True],
+        "health_score": [20.0, 75.0, 35.0, 10.0],
+        "band": ["at_risk", "healthy", "at_risk", "at_risk"],
+        "explanation": ["revenue 80→20 (−18.0 pts)", None, "no change", None],
+    })
+    overview = health_overview({"partner_health_score": frame})
+    assert overview["month"] == "2026-01-01"
+    assert overview["bands"] == {"at_risk": 2, "healthy": 1}
+    rows = overview["at_risk_preview_markdown"].splitlines()[2:]
+    assert [r.split(" | ")[0] for r in rows] == ["| p1", "| p3"]
+    assert health_overview({}) == {}
