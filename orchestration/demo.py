@@ -90,6 +90,12 @@ def _print_marts(config: PublishConfig) -> None:
         print("Five most at-risk partners:")
         for partner, score, band, explanation in at_risk:
             print(f"  {partner}  {score:5.1f}  {band:<17} {explanation or ''}")
+        alerts = con.execute(
+            "select rule, severity, count(*) from partner_alerts where month_start = "
+            "(select max(month_start) from partner_alerts) group by rule, severity "
+            "order by 3 desc").fetchall()
+        if alerts:
+            print("Alerts this month: " + ", ".join(f"{r} ({sev}) {n}" for r, sev, n in alerts))
         summary = con.execute(
             "select auc, churn_rate_healthy, churn_rate_at_risk, months_covered "
             "from health_score_backtest_summary").fetchone()
