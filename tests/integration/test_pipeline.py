@@ -243,3 +243,34 @@ def test_a_broken_mart_blocks_publishing_and_names_the_check(built, tmp_path):
         "marts/partner_health_score:pandera_mart_schema" in message.step_failure_data.error.message
     )
     assert read_manifest_duckdb(serving) == served_before
+
+
+def test_a_failing_blocking_check_skips_publish_in_the_same_run(built, tmp_path):
+    env = _copy(built, tmp_path)
+    path = env["PARTNER_PULSE_WAREHOUSE"]
+    serving = Path(path).with_name("serving.duckdb")
+    served_before = read_manifest_duckdb(serving)
+    _exec(path, "update marts.partner_health_score set data_completeness = 1.5")
+    health = dg.AssetKey(["marts", "partner_health_score"])
+    publish_key = dg.AssetKey(["publish", "marts"])
+    selection = dg.AssetSelection.assets(publish_key) | dg.AssetSelection.checks(
+        dg.AssetCheckKey(health, "pandera_mart_schema"))
+    gated = dg.Definitions(
+        assets=defs.assets, asset_checks=defs.asset_checks, resources=defs.resources,
+        jobs=[dg.define_asset_job("check_then_publish", selection=selection)],
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        result = gated.resolve_job_def("check_then_publish").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=False
+        )
+    [evaluation] = result.get_asset_check_evaluations()
+    assert not evaluation.passed and "data_completeness" in (evaluation.description or "")
+    assert publish_key not in {e.asset_key for e in result.get_asset_materialization_events()}
+    publish_started = [e for e in result.all_events
+                       if e.is_step_start and e.step_key == "publish__marts"]
+    assert not publish_started  # blocked by the check: the publish step never ran
+    job = gated.resolve_job_def("check_then_publish")
+    assert publish_key in job.asset_layer.executable_asset_keys  # in the plan, held back
+    assert read_manifest_duckdb(serving) == served_before
