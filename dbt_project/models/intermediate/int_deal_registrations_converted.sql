@@ -33,18 +33,7 @@ dated as (
 
 with_rate as (
 
-    select
-        dated.*,
-        case when dated.currency = 'USD' then 1.0 else fx_rates.usd_per_unit end as usd_per_unit,
-        case
-            when dated.currency = 'USD' then dated.fx_transaction_date else fx_rates.rate_date
-        end as fx_rate_date
-    from dated
-    left join fx_rates
-        on
-            dated.currency = fx_rates.currency
-            and dated.fx_transaction_date >= fx_rates.rate_date
-            and dated.fx_transaction_date < fx_rates.valid_until
+    {{ fx_rate_lookup('dated') }}
 
 ),
 
@@ -75,14 +64,7 @@ final as (
         currency,
         fx_rate_date,
         usd_per_unit,
-        usd_per_unit is null as fx_is_missing,
-        (
-            usd_per_unit is null
-            or {{ dbt.datediff('fx_rate_date', 'fx_transaction_date', 'day') }}
-            > {{ var('fx_max_age_days', 7) }}
-        ) as fx_is_stale,
-        cast(round(estimated_amount_local * usd_per_unit, 2) as {{ type_money() }})
-            as estimated_amount_usd,
+        {{ fx_flags_and_amount('estimated_amount_local', 'estimated_amount_usd') }},
         status = 'approved' as is_approved,
         status = 'rejected' as is_rejected,
         (status = 'approved' and coalesce(opportunity_is_won, false)) as is_converted,

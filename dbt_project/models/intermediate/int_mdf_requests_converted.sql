@@ -26,18 +26,7 @@ dated as (
 
 with_rate as (
 
-    select
-        dated.*,
-        case when dated.currency = 'USD' then 1.0 else fx_rates.usd_per_unit end as usd_per_unit,
-        case
-            when dated.currency = 'USD' then dated.fx_transaction_date else fx_rates.rate_date
-        end as fx_rate_date
-    from dated
-    left join fx_rates
-        on
-            dated.currency = fx_rates.currency
-            and dated.fx_transaction_date >= fx_rates.rate_date
-            and dated.fx_transaction_date < fx_rates.valid_until
+    {{ fx_rate_lookup('dated') }}
 
 ),
 
@@ -55,13 +44,7 @@ final as (
         currency,
         fx_rate_date,
         usd_per_unit,
-        usd_per_unit is null as fx_is_missing,
-        (
-            usd_per_unit is null
-            or {{ dbt.datediff('fx_rate_date', 'fx_transaction_date', 'day') }}
-            > {{ var('fx_max_age_days', 7) }}
-        ) as fx_is_stale,
-        cast(round(amount_local * usd_per_unit, 2) as {{ type_money() }}) as amount_usd,
+        {{ fx_flags_and_amount('amount_local', 'amount_usd') }},
         is_orphan_partner,
         is_orphan
     from with_rate

@@ -44,18 +44,7 @@ live as (
 
 with_rate as (
 
-    select
-        live.*,
-        case when live.currency = 'USD' then 1.0 else fx_rates.usd_per_unit end as usd_per_unit,
-        case
-            when live.currency = 'USD' then live.fx_transaction_date else fx_rates.rate_date
-        end as fx_rate_date
-    from live
-    left join fx_rates
-        on
-            live.currency = fx_rates.currency
-            and live.fx_transaction_date >= fx_rates.rate_date
-            and live.fx_transaction_date < fx_rates.valid_until
+    {{ fx_rate_lookup('live') }}
 
 ),
 
@@ -77,13 +66,7 @@ converted as (
         fx_rate_date,
         usd_per_unit,
         {{ dbt.datediff('fx_rate_date', 'fx_transaction_date', 'day') }} as fx_age_days,
-        usd_per_unit is null as fx_is_missing,
-        (
-            usd_per_unit is null
-            or {{ dbt.datediff('fx_rate_date', 'fx_transaction_date', 'day') }}
-            > {{ var('fx_max_age_days', 7) }}
-        ) as fx_is_stale,
-        cast(round(amount_local * usd_per_unit, 2) as {{ type_money() }}) as amount_usd
+        {{ fx_flags_and_amount('amount_local', 'amount_usd') }}
     from with_rate
 
 )
