@@ -18,29 +18,12 @@
         when {{ measure }} = 0 then 0.0
         when count({{ measure }}) over (partition by {{ month }}, {{ partner_type }}, {{ tier }})
             >= {{ min_group_size }}
-            then {{ health_mid_rank(measure, [month, partner_type, tier]) }}
+            then {{ mid_rank_percentile(measure, [month, partner_type, tier]) }}
         when count({{ measure }}) over (partition by {{ month }}, {{ partner_type }})
             >= {{ min_group_size }}
-            then {{ health_mid_rank(measure, [month, partner_type]) }}
-        else {{ health_mid_rank(measure, [month]) }}
+            then {{ mid_rank_percentile(measure, [month, partner_type]) }}
+        else {{ mid_rank_percentile(measure, [month]) }}
     end
-{%- endmacro %}
-
-{#- Mid-rank percentile of a non-null measure within a partition (list of columns): rank() - 1
-    counts the values strictly below (nulls ranked in a partition of their own). -#}
-{% macro health_mid_rank(measure, partition_columns) -%}
-    {%- set partition = partition_columns | join(', ') -%}
-    (
-        100.0 * (
-            rank() over (
-                partition by {{ partition }}, case when {{ measure }} is null then 1 else 0 end
-                order by {{ measure }}
-            )
-            - 1
-            + 0.5 * count({{ measure }}) over (partition by {{ partition }}, {{ measure }})
-        )
-        / count({{ measure }}) over (partition by {{ partition }})
-    )
 {%- endmacro %}
 
 {#- Months since year 0 of a date: consecutive months differ by 1 (for range window frames). -#}
