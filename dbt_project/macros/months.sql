@@ -49,3 +49,12 @@
         union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
     )
 {%- endmacro %}
+
+{#- The instant E at which month-end states of the month starting at `month_start_expr` are
+    taken: the month end, or the end of the as_of day for the open as_of month. -#}
+{% macro month_state_at(month_start_expr) -%}
+    least(
+        cast({{ add_months(month_start_expr, 1) }} as {{ dbt.type_timestamp() }}),
+        {{ as_of_cutoff() }}
+    )
+{%- endmacro %}

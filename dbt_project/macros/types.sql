@@ -21,3 +21,13 @@
 {% macro postgres__type_double() -%}
     double precision
 {%- endmacro %}
+
+{#- A count that is zero when the left-joined aggregate is absent. -#}
+{% macro count_or_zero(expr) -%}
+    cast(coalesce({{ expr }}, 0) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{#- A USD sum that is zero when the left-joined aggregate is absent. -#}
+{% macro money_or_zero(expr) -%}
+    cast(coalesce({{ expr }}, 0) as {{ type_money() }})
+{%- endmacro %}

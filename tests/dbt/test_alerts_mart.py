@@ -14,9 +14,10 @@ Active partner-months: P1 January-March, P2 December 2023-February 2024 (termina
   E itself, still valid), CE (02-15) -> 3, one contact (C1), earliest 2024-02-01; February (E
   03-01): CA expires at E -> 1; March: CB and CC never expire. EXTRA: P3's C91 expires 2024-05-15
   00:00, exactly 60 days after the March E -> included (February E: 75 days, not).
-- tier_downgrade_due: partner_tier_fit judges P1 gold -> registered (600.00 USD over the 2 months
-  observed, 3 approved registrations, 1 certified contact; silver needs 100000 USD) -> the March
-  row only. P3 keeps registered.
+- tier_downgrade_due: partner_tier_fit evaluates the last closed month (February) and needs a
+  full 12-month window; P1 has 2 months of history, so no tier alert (eligibility rule).
+- P2 (terminated 2024-02-20) keeps a March month flagged is_after_termination, because its R94
+  is decided in March, but no alert fires in or after a termination month.
 - Health rules: the fixture has at most 3 scored months per partner, no early warning and no
   computed band move into at_risk from healthy / watch, so no health alert (checked against
   partner_health_score).
@@ -101,17 +102,6 @@ EXPECTED = [
         "Review the approval turnaround with the channel desk.",
     ),
     (
-        "P1",
-        d("2024-03-01"),
-        "tier_downgrade_due",
-        "low",
-        -2.0,
-        "Tier review: qualifies for registered, below the current gold (trailing 12 months: "
-        "600 USD attributed revenue, 3 approved registrations, 1 certified people; only 2 of 12 "
-        "months observed); to reach silver it lacks 99400 USD revenue. Agree a growth plan with "
-        "the partner or prepare the downgrade.",
-    ),
-    (
         "P3",
         d("2024-03-01"),
         "certification_expiring",
@@ -166,11 +156,15 @@ def test_context_columns(alerts: DbtRunner) -> None:
         ("referral", "registered", "APAC", True, "certifications_expiring", 60.0),
         ("referral", "registered", "APAC", True, "registrations_breaching_sla", 48.0),
     ]
-    # Only partners active in the month: P2 (terminated in February) has a registration decided
-    # late in March but no March month.
+    # P2 (terminated in February) has a registration decided late in March: its March month
+    # exists, flagged after termination, and raises no alert (nor does its termination month).
     assert alerts.query(
-        "select max(month_start) from core.fct_partner_month where partner_id = 'P2'"
-    ) == [(d("2024-02-01"),)]
+        "select month_start, is_after_termination from core.fct_partner_month "
+        "where partner_id = 'P2' and month_start >= '2024-02-01' order by month_start"
+    ) == [(d("2024-02-01"), False), (d("2024-03-01"), True)]
+    assert alerts.query("select count(*) from marts.partner_alerts where partner_id = 'P2'") == [
+        (0,)
+    ]
     assert alerts.query(
         "select count(*) from marts.partner_alerts alerts "
         "left join core.fct_partner_month months "

@@ -1,22 +1,25 @@
 -- Partner alerts (DESIGN 3 "Alerts"): one row per partner per month per rule that fired, for the
--- partners active in the month (a row of fct_partner_month), with the rule's severity from seed
+-- real partners active in the month - a row of fct_partner_month before the partner's termination
+-- month (no alert in or after it; not the unknown member) - with the rule's severity from seed
 -- alert_rules (a rule whose row is deleted is switched off) and a message a partner manager can
 -- act on. Month end E = month_end, or the end of the as_of day for the provisional month (as in
--- fct_partner_month); events after the as_of day are ignored.
+-- fct_partner_month); events after the as_of day are ignored. Target-based rules never fire in
+-- an open month (closed-month rule); event rules (SLA, expiring certifications) may.
 --   early_warning: partner_health_score.early_warning in the month (computed scores: overrides
---     change `band` only, never the early warning).
+--     change `band` only, never the early warning; never in an open month).
 --   band_to_at_risk: computed_band is at_risk in M and healthy or watch in M-1 (a move from
---     insufficient_data, or a month without a previous score, does not count).
---   registration_sla_breached (threshold = SLA hours): registrations approved or rejected in M
---     more than SLA hours after submission, plus registrations still awaiting a decision at E
---     more than SLA hours after submission (pending now, or decided at or after E). Exactly at
---     the SLA is not a breach. A registration waiting across several month ends counts in each
---     of them and again in the month it is decided late. Expired registrations are left out (the
---     time they expired is not recorded).
+--     insufficient_data, or a month without a previous score, does not count; open months have
+--     no band).
+--   registration_sla_breached (threshold = SLA hours): registrations that stopped waiting in M
+--     (fct_deal_registration.closed_at: approved, rejected, or expired undecided - the worst
+--     breach) more than SLA hours after submission, plus registrations still waiting at E more
+--     than SLA hours after submission. Exactly at the SLA is not a breach. A registration waiting
+--     across several month ends counts in each of them and again in the month it closes late.
 --   certification_expiring (threshold = days): certifications valid at E (issued_at < E <=
 --     expires_at) expiring at most `threshold` days after E.
---   tier_downgrade_due: partner_tier_fit recommends a lower tier. partner_tier_fit is current
---     state, so the alert is for the as_of month only (no history).
+--   tier_downgrade_due: partner_tier_fit recommends a lower tier with a full 12-month window
+--     (has_full_window). partner_tier_fit evaluates the last closed month only, so the alert is
+--     for that month (no history).
 
 with
 
@@ -86,20 +89,34 @@ threshold_labels as (
 
 ),
 
+partners as (
+
+    select * from {{ ref('dim_partner') }}
+
+),
+
 active_months as (
 
     select
-        partner_id,
-        month_start,
-        partner_type,
-        tier,
-        region,
-        is_provisional,
-        cast(month_start as {{ dbt.type_timestamp() }}) as month_start_at,
-        least(cast(month_end as {{ dbt.type_timestamp() }}), {{ as_of_cutoff() }}) as state_at,
-        case when is_provisional then 'today' else 'month end' end as state_label,
-        case when is_provisional then 'today' else 'at month end' end as state_phrase
+        partner_months.partner_id,
+        partner_months.month_start,
+        partner_months.partner_type,
+        partner_months.tier,
+        partner_months.region,
+        partner_months.is_provisional,
+        cast(partner_months.month_start as {{ dbt.type_timestamp() }}) as month_start_at,
+        {{ month_state_at('partner_months.month_start') }} as state_at,
+        case when partner_months.is_provisional then 'today' else 'month end' end as state_label,
+        case when partner_months.is_provisional then 'today' else 'at month end' end as state_phrase
     from partner_months
+    inner join partners
+        on partner_months.partner_id = partners.partner_id
+    where
+        not partner_months.is_unknown_member
+        and (
+            partners.terminated_at is null
+            or partner_months.month_start < {{ month_start('partners.terminated_at') }}
+        )
 
 ),
 
@@ -175,18 +192,16 @@ late_decisions as (
     select
         active_months.partner_id,
         active_months.month_start,
-        'decided' as breach_kind,
-        registrations.decision_hours as breach_hours
+        case when registrations.is_expired then 'expired' else 'decided' end as breach_kind,
+        registrations.wait_hours as breach_hours
     from active_months
     cross join rule_thresholds
     inner join registrations
         on
             active_months.partner_id = registrations.partner_id
-            and active_months.month_start_at <= registrations.decided_at
-            and active_months.state_at > registrations.decided_at
-    where
-        registrations.status in ('approved', 'rejected')
-        and registrations.decision_hours > rule_thresholds.sla_hours
+            and active_months.month_start_at <= registrations.closed_at
+            and active_months.state_at > registrations.closed_at
+    where registrations.wait_hours > rule_thresholds.sla_hours
 
 ),
 
@@ -204,15 +219,11 @@ overdue_pending as (
             active_months.partner_id = registrations.partner_id
             and active_months.state_at > registrations.submitted_at
             and (
-                registrations.decided_at is null
-                or active_months.state_at <= registrations.decided_at
+                registrations.closed_at is null
+                or active_months.state_at <= registrations.closed_at
             )
     where
-        (
-            registrations.status = 'pending'
-            or (registrations.status in ('approved', 'rejected') and registrations.decided_at is not null)
-        )
-        and {{ hours_between('registrations.submitted_at', 'active_months.state_at') }}
+        {{ hours_between('registrations.submitted_at', 'active_months.state_at') }}
         > rule_thresholds.sla_hours
 
 ),
@@ -233,6 +244,7 @@ sla_summary as (
         count(*) as breaches,
         sum(case when breach_kind = 'decided' then 1 else 0 end) as late_decisions,
         max(case when breach_kind = 'decided' then breach_hours end) as worst_decision_hours,
+        sum(case when breach_kind = 'expired' then 1 else 0 end) as expired_undecided,
         sum(case when breach_kind = 'pending' then 1 else 0 end) as overdue_pending,
         max(case when breach_kind = 'pending' then breach_hours end) as oldest_pending_hours
     from sla_breaches
@@ -261,7 +273,20 @@ registration_sla_alerts as (
                     || ' h)'
             else ''
         end
-        || case when sla_summary.late_decisions > 0 and sla_summary.overdue_pending > 0 then '; ' else '' end
+        || case
+            when sla_summary.expired_undecided > 0
+                then case when sla_summary.late_decisions > 0 then '; ' else '' end
+                    || cast(sla_summary.expired_undecided as {{ dbt.type_string() }})
+                    || ' deal registration(s) expired this month without any decision'
+            else ''
+        end
+        || case
+            when
+                (sla_summary.late_decisions > 0 or sla_summary.expired_undecided > 0)
+                and sla_summary.overdue_pending > 0
+                then '; '
+            else ''
+        end
         || case
             when sla_summary.overdue_pending > 0
                 then cast(sla_summary.overdue_pending as {{ dbt.type_string() }})
@@ -345,7 +370,7 @@ tier_downgrades as (
 
     select
         partner_id,
-        as_of_month as month_start,
+        evaluation_month as month_start,
         'tier_downgrade_due' as alert_rule,
         'tier_steps' as metric_name,
         cast(tier_steps as {{ type_double() }}) as metric_value,
@@ -359,13 +384,7 @@ tier_downgrades as (
         || cast(registrations_12m as {{ dbt.type_string() }})
         || ' approved registrations, '
         || cast(certified_people as {{ dbt.type_string() }})
-        || ' certified people'
-        || case
-            when not has_full_window
-                then '; only ' || cast(months_observed as {{ dbt.type_string() }}) || ' of 12 months observed'
-            else ''
-        end
-        || ')'
+        || ' certified people)'
         || case
             when next_tier is not null
                 then '; to reach '
@@ -402,7 +421,9 @@ tier_downgrades as (
         end
         || '. Agree a growth plan with the partner or prepare the downgrade.' as message
     from tier_recommendations
-    where tier_fit = 'downgrade'
+    where
+        tier_fit = 'downgrade'
+        and has_full_window
 
 ),
 

@@ -1,6 +1,7 @@
 -- The Partner Health Score methodology as data (DESIGN 3): one row per component and segment
 -- (measure, window, weight, when missing), per parameter (band thresholds, trend, early warning,
--- completeness, survey k, peer group size) and per tier certification requirement, stamped with
+-- completeness, survey k, peer group size), per tier certification requirement (seed
+-- tier_requirements, shared with partner_tier_fit) and the closed-month rule, stamped with
 -- the methodology_version of seed health_thresholds. Built from the same seeds as
 -- partner_health_score, so it always shows what the next run will apply.
 
@@ -18,9 +19,15 @@ thresholds as (
 
 ),
 
-tier_certifications as (
+tier_requirements as (
 
-    select * from {{ ref('health_tier_certifications') }}
+    select * from {{ ref('tier_requirements') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('reporting_calendar') }}
 
 ),
 
@@ -36,7 +43,7 @@ component_definitions as (
 
     select
         'revenue' as component,
-        'Attributed revenue (fct_partner_month.attributed_revenue_usd): min(100, 100 * actual / pro-rated target) when the partner has a revenue target for each of the three months (quarter target / 3 per month), else the peer percentile.' as measure,
+        'Attributed revenue (fct_partner_month.attributed_revenue_usd): min(100, 100 * actual / pro-rated target) when the partner has a revenue target for each of the three months (quarter target / 3 per month, times the observed share of an open month), else the peer percentile.' as measure,
         'trailing 3 months' as trailing_window,
         'the partner (or the data history) is younger than the window' as missing_when
     union all
@@ -60,9 +67,9 @@ component_definitions as (
     union all
     select
         'enablement' as component,
-        '70 * min(1, valid certifications at month end / tier requirement) + 30 * peer percentile / 100 of course completions.' as measure,
-        'month end (certifications), trailing 12 months (completions; shorter when the history is)' as trailing_window,
-        'the tier has no certification requirement (registered)' as missing_when
+        '70 * min(1, certified people at month end / min_certified_people of the tier) + 30 * peer percentile / 100 of course completions.' as measure,
+        'month end (certified people), trailing 12 months (completions; shorter when the history is)' as trailing_window,
+        'the tier requires no certified people (tier_requirements.min_certified_people = 0)' as missing_when
     union all
     select
         'satisfaction' as component,
@@ -117,17 +124,32 @@ tier_rows as (
         'all' as segment,
         tier as item,
         cast(null as {{ type_double() }}) as weight,
-        cast(required_certifications as {{ dbt.type_string() }}) as setting_value,
+        cast(min_certified_people as {{ dbt.type_string() }}) as setting_value,
         case
-            when required_certifications is null
+            when min_certified_people = 0
                 then 'Tier rank ' || cast(tier_rank as {{ dbt.type_string() }})
-                    || ': no certification requirement, enablement is missing for the tier.'
+                    || ': no certified people required, enablement is missing for the tier.'
             else 'Tier rank ' || cast(tier_rank as {{ dbt.type_string() }})
-                || ': valid certifications required at month end for full enablement credit.'
+                || ': certified people required at month end for full enablement credit.'
         end as description,
         cast(null as {{ dbt.type_string() }}) as trailing_window,
         cast(null as {{ dbt.type_string() }}) as missing_when
-    from tier_certifications
+    from tier_requirements
+
+),
+
+calendar_rows as (
+
+    select
+        'time_rule' as item_type,
+        'all' as segment,
+        parameter as item,
+        cast(null as {{ type_double() }}) as weight,
+        value as setting_value,
+        description,
+        cast(null as {{ dbt.type_string() }}) as trailing_window,
+        cast(null as {{ dbt.type_string() }}) as missing_when
+    from calendar
 
 ),
 
@@ -138,6 +160,8 @@ all_rows as (
     select * from parameter_rows
     union all
     select * from tier_rows
+    union all
+    select * from calendar_rows
 
 ),
 

@@ -16,6 +16,8 @@
 -- Incremental like fct_partner_month: with vars min_date/max_date only months in
 -- [min_date, max_date) are built, after the pre-hook deleted them (idempotent rerun); without
 -- them every month up to the as_of month is rebuilt.
+-- Every row of fct_partner_month is kept, the unknown member and the months after termination
+-- included, so the credits of fct_opportunity_partner_credit reconcile with the month rows.
 -- Measures added to fct_partner_month (opportunities of any role unless said otherwise):
 --   won_amount_usd / won_amount_deals: full USD amount of won deals closed in the month (deals
 --     without a USD amount are left out of both), for the average deal size
@@ -37,7 +39,7 @@ partner_months as (
 
 credits as (
 
-    select * from {{ ref('fct_opportunity_partner_credit') }}
+    {{ with_partner_key(ref('fct_opportunity_partner_credit')) }}
 
 ),
 
@@ -67,7 +69,7 @@ months_in_range as (
 won_deal_amounts as (
 
     select
-        partner_id,
+        partner_key as partner_id,
         {{ month_start('close_date') }} as month_start,
         sum(amount_usd) as won_amount_usd,
         count(amount_usd) as won_amount_deals,
@@ -77,7 +79,7 @@ won_deal_amounts as (
     where
         is_won
         and {{ in_build_range('close_date') }}
-    group by partner_id, {{ month_start('close_date') }}
+    group by partner_key, {{ month_start('close_date') }}
 
 ),
 
@@ -100,7 +102,7 @@ account_wins as (
 new_customers as (
 
     select
-        credits.partner_id,
+        credits.partner_key as partner_id,
         {{ month_start('credits.close_date') }} as month_start,
         count(distinct credits.account_id) as new_customers
     from credits
@@ -110,14 +112,14 @@ new_customers as (
         account_wins.account_win_order = 1
         and credits.credit_role in ('sourcing', 'influencing')
         and {{ in_build_range('credits.close_date') }}
-    group by credits.partner_id, {{ month_start('credits.close_date') }}
+    group by credits.partner_key, {{ month_start('credits.close_date') }}
 
 ),
 
 co_sell as (
 
     select
-        credits.partner_id,
+        credits.partner_key as partner_id,
         {{ month_start('credits.created_at') }} as month_start,
         count(*) as co_sell_count
     from credits
@@ -128,7 +130,7 @@ co_sell as (
     where
         opportunity_roles.has_co_sell_role
         and {{ in_build_range('credits.created_at') }}
-    group by credits.partner_id, {{ month_start('credits.created_at') }}
+    group by credits.partner_key, {{ month_start('credits.created_at') }}
 
 ),
 
@@ -138,11 +140,13 @@ final as (
         months_in_range.partner_id,
         months_in_range.month_start,
         months_in_range.month_end,
-        cast({{ dbt.date_trunc('quarter', 'months_in_range.month_start') }} as date) as quarter_start,
+        months_in_range.quarter_start,
         months_in_range.partner_type,
         months_in_range.tier,
         months_in_range.region,
         months_in_range.is_provisional,
+        months_in_range.is_unknown_member,
+        months_in_range.is_after_termination,
         months_in_range.sourced_revenue_usd,
         months_in_range.influenced_revenue_usd,
         months_in_range.attributed_revenue_usd,
@@ -154,6 +158,7 @@ final as (
             as sales_cycle_days_sum,
         cast(coalesce(won_deal_amounts.sales_cycle_deals, 0) as {{ dbt.type_bigint() }}) as sales_cycle_deals,
         months_in_range.pipeline_created_usd,
+        months_in_range.pipeline_created_deals,
         months_in_range.registrations_submitted,
         months_in_range.registrations_approved,
         months_in_range.registrations_converted,

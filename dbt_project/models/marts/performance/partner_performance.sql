@@ -1,8 +1,8 @@
 -- Partner Performance (DESIGN 3): one row per partner per month and per quarter
--- (period_grain 'month' | 'quarter'). Month rows come from the partitioned
--- int_partner_performance_monthly; quarter rows are the sums of a quarter's months (stocks such
--- as valid certifications are taken at the quarter's last month present). Everything that looks
--- across periods or partners is computed here, in an unpartitioned table rebuilt from the months:
+-- (period_grain 'month' | 'quarter') of int_partner_performance_periods (month rows from the
+-- partitioned int_partner_performance_monthly, quarter rows their sums, with targets).
+-- Everything that looks across periods or partners is computed here, in an unpartitioned table
+-- rebuilt from the months:
 --   win_rate = won / (won + lost), by count, any role; null without closed deals
 --   avg_deal_size_usd = mean USD amount of won deals (any role); sales_cycle_days = mean days
 --     from created_at to close_date of those deals
@@ -24,9 +24,9 @@
 
 with
 
-monthly as (
+periods as (
 
-    select * from {{ ref('int_partner_performance_monthly') }}
+    select * from {{ ref('int_partner_performance_periods') }}
 
 ),
 
@@ -36,147 +36,9 @@ partners as (
 
 ),
 
-targets as (
-
-    select * from {{ ref('stg_prm__partner_targets') }}
-
-),
-
 settings as (
 
     select * from {{ ref('performance_settings') }}
-
-),
-
-month_rows as (
-
-    select
-        partner_id,
-        cast('month' as {{ dbt.type_string() }}) as period_grain,
-        month_start as period_start,
-        month_end as period_end,
-        quarter_start,
-        partner_type,
-        tier,
-        region,
-        is_provisional,
-        sourced_revenue_usd,
-        influenced_revenue_usd,
-        attributed_revenue_usd,
-        won_deals,
-        lost_deals,
-        won_amount_usd,
-        won_amount_deals,
-        sales_cycle_days_sum,
-        sales_cycle_deals,
-        pipeline_created_usd,
-        registrations_submitted,
-        registrations_approved,
-        registrations_converted,
-        new_customers,
-        co_sell_count,
-        mdf_paid_usd,
-        valid_certifications,
-        certified_contacts
-    from monthly
-
-),
-
-months_ordered as (
-
-    select
-        monthly.*,
-        row_number() over (
-            partition by monthly.partner_id, monthly.quarter_start
-            order by monthly.month_start desc
-        ) as months_before_quarter_end
-    from monthly
-
-),
-
-quarter_rows as (
-
-    select
-        partner_id,
-        cast('quarter' as {{ dbt.type_string() }}) as period_grain,
-        quarter_start as period_start,
-        {{ add_months('quarter_start', 3) }} as period_end,
-        quarter_start,
-        partner_type,
-        tier,
-        region,
-        max(case when is_provisional then 1 else 0 end) = 1 as is_provisional,
-        sum(sourced_revenue_usd) as sourced_revenue_usd,
-        sum(influenced_revenue_usd) as influenced_revenue_usd,
-        sum(attributed_revenue_usd) as attributed_revenue_usd,
-        sum(won_deals) as won_deals,
-        sum(lost_deals) as lost_deals,
-        sum(won_amount_usd) as won_amount_usd,
-        sum(won_amount_deals) as won_amount_deals,
-        sum(sales_cycle_days_sum) as sales_cycle_days_sum,
-        sum(sales_cycle_deals) as sales_cycle_deals,
-        sum(pipeline_created_usd) as pipeline_created_usd,
-        sum(registrations_submitted) as registrations_submitted,
-        sum(registrations_approved) as registrations_approved,
-        sum(registrations_converted) as registrations_converted,
-        sum(new_customers) as new_customers,
-        sum(co_sell_count) as co_sell_count,
-        sum(mdf_paid_usd) as mdf_paid_usd,
-        max(case when months_before_quarter_end = 1 then valid_certifications end) as valid_certifications,
-        max(case when months_before_quarter_end = 1 then certified_contacts end) as certified_contacts
-    from months_ordered
-    group by partner_id, quarter_start, partner_type, tier, region
-
-),
-
-periods as (
-
-    select * from month_rows
-    union all
-    select * from quarter_rows
-
-),
-
-quarter_targets as (
-
-    select
-        partner_id,
-        cast({{ dbt.date_trunc('quarter', 'period_start') }} as date) as quarter_start,
-        -- one target per partner, quarter and metric (tested in staging)
-        max(case when metric = 'revenue' then target_value end) as target_revenue,
-        max(case when metric = 'pipeline' then target_value end) as target_pipeline,
-        max(case when metric = 'registrations' then target_value end) as target_registrations,
-        max(case when metric = 'certifications' then target_value end) as target_certifications
-    from targets
-    where partner_id is not null
-    group by partner_id, cast({{ dbt.date_trunc('quarter', 'period_start') }} as date)
-
-),
-
-period_targets as (
-
-    select
-        periods.partner_id,
-        periods.period_grain,
-        periods.period_start,
-        case
-            when periods.period_grain = 'month' then quarter_targets.target_revenue / 3.0
-            else quarter_targets.target_revenue
-        end as target_revenue,
-        case
-            when periods.period_grain = 'month' then quarter_targets.target_pipeline / 3.0
-            else quarter_targets.target_pipeline
-        end as target_pipeline,
-        case
-            when periods.period_grain = 'month' then quarter_targets.target_registrations / 3.0
-            else quarter_targets.target_registrations
-        end as target_registrations,
-        quarter_targets.target_certifications
-    from periods
-    left join quarter_targets
-        on
-            periods.partner_id = quarter_targets.partner_id
-            and periods.quarter_start = quarter_targets.quarter_start
 
 ),
 
@@ -233,6 +95,14 @@ trailing_windows as (
 
 ),
 
+peer_periods as (
+
+    select *
+    from periods
+    where not is_unknown_member
+
+),
+
 peer_ranks as (
 
     select
@@ -269,7 +139,7 @@ peer_ranks as (
             partition by period_grain, period_start
             order by attributed_revenue_usd desc
         ) as rank_all
-    from periods
+    from peer_periods
 
 ),
 
@@ -281,7 +151,7 @@ median_type_tier as (
         partner_type,
         tier,
         {{ percentile_cont('attributed_revenue_usd', 0.5) }} as median_revenue_usd
-    from periods
+    from peer_periods
     group by period_grain, period_start, partner_type, tier
 
 ),
@@ -293,7 +163,7 @@ median_type as (
         period_start,
         partner_type,
         {{ percentile_cont('attributed_revenue_usd', 0.5) }} as median_revenue_usd
-    from periods
+    from peer_periods
     group by period_grain, period_start, partner_type
 
 ),
@@ -304,7 +174,7 @@ median_all as (
         period_grain,
         period_start,
         {{ percentile_cont('attributed_revenue_usd', 0.5) }} as median_revenue_usd
-    from periods
+    from peer_periods
     group by period_grain, period_start
 
 ),
@@ -378,6 +248,8 @@ final as (
         periods.tier,
         periods.region,
         periods.is_provisional,
+        periods.is_unknown_member,
+        periods.is_after_termination,
         cast(periods.sourced_revenue_usd as {{ type_money() }}) as sourced_revenue_usd,
         cast(periods.influenced_revenue_usd as {{ type_money() }}) as influenced_revenue_usd,
         cast(periods.attributed_revenue_usd as {{ type_money() }}) as attributed_revenue_usd,
@@ -405,6 +277,7 @@ final as (
             as {{ type_double() }}
         ) as sales_cycle_days,
         cast(periods.pipeline_created_usd as {{ type_money() }}) as pipeline_created_usd,
+        cast(periods.pipeline_created_deals as {{ dbt.type_bigint() }}) as pipeline_created_deals,
         cast(periods.registrations_submitted as {{ dbt.type_bigint() }}) as registrations_submitted,
         cast(periods.registrations_approved as {{ dbt.type_bigint() }}) as registrations_approved,
         cast(periods.registrations_converted as {{ dbt.type_bigint() }}) as registrations_converted,
@@ -430,35 +303,35 @@ final as (
         ) as mdf_roi,
         cast(periods.valid_certifications as {{ dbt.type_bigint() }}) as valid_certifications,
         cast(periods.certified_contacts as {{ dbt.type_bigint() }}) as certified_contacts,
-        cast(round(period_targets.target_revenue, 2) as {{ type_money() }}) as target_revenue_usd,
+        cast(round(periods.target_revenue, 2) as {{ type_money() }}) as target_revenue_usd,
         cast(
             case
-                when period_targets.target_revenue > 0
-                    then cast(periods.attributed_revenue_usd as {{ type_double() }}) / period_targets.target_revenue
+                when periods.target_revenue > 0
+                    then cast(periods.attributed_revenue_usd as {{ type_double() }}) / periods.target_revenue
             end
             as {{ type_double() }}
         ) as revenue_attainment,
-        cast(round(period_targets.target_pipeline, 2) as {{ type_money() }}) as target_pipeline_usd,
+        cast(round(periods.target_pipeline, 2) as {{ type_money() }}) as target_pipeline_usd,
         cast(
             case
-                when period_targets.target_pipeline > 0
-                    then cast(periods.pipeline_created_usd as {{ type_double() }}) / period_targets.target_pipeline
+                when periods.target_pipeline > 0
+                    then cast(periods.pipeline_created_usd as {{ type_double() }}) / periods.target_pipeline
             end
             as {{ type_double() }}
         ) as pipeline_attainment,
-        cast(period_targets.target_registrations as {{ type_double() }}) as target_registrations,
+        cast(periods.target_registrations as {{ type_double() }}) as target_registrations,
         cast(
             case
-                when period_targets.target_registrations > 0
-                    then cast(periods.registrations_submitted as {{ type_double() }}) / period_targets.target_registrations
+                when periods.target_registrations > 0
+                    then cast(periods.registrations_submitted as {{ type_double() }}) / periods.target_registrations
             end
             as {{ type_double() }}
         ) as registrations_attainment,
-        cast(period_targets.target_certifications as {{ type_double() }}) as target_certifications,
+        cast(periods.target_certifications as {{ type_double() }}) as target_certifications,
         cast(
             case
-                when period_targets.target_certifications > 0
-                    then cast(periods.valid_certifications as {{ type_double() }}) / period_targets.target_certifications
+                when periods.target_certifications > 0
+                    then cast(periods.valid_certifications as {{ type_double() }}) / periods.target_certifications
             end
             as {{ type_double() }}
         ) as certifications_attainment,
@@ -476,17 +349,12 @@ final as (
     from periods
     left join partners
         on periods.partner_id = partners.partner_id
-    inner join period_targets
-        on
-            periods.partner_id = period_targets.partner_id
-            and periods.period_grain = period_targets.period_grain
-            and periods.period_start = period_targets.period_start
     inner join trailing_windows
         on
             periods.partner_id = trailing_windows.partner_id
             and periods.period_grain = trailing_windows.period_grain
             and periods.period_start = trailing_windows.period_start
-    inner join peer_groups
+    left join peer_groups
         on
             periods.partner_id = peer_groups.partner_id
             and periods.period_grain = peer_groups.period_grain

@@ -1,15 +1,18 @@
--- Partner tier fit (DESIGN 3 "Partner Performance"): one row per partner present in the as_of
--- month (not terminated before it). The recommended tier is the highest tier of seed
--- performance_tier_rules whose every threshold the partner meets:
---   revenue_12m_usd: attributed revenue of the 12 complete months before the as_of month
---   certified_people: distinct contacts holding a valid certification at the end of the as_of day
---   registrations_12m: deal registrations submitted in those 12 months and approved
--- (the lowest tier when none is met). tier_fit compares it with the current tier: upgrade,
--- downgrade or keep. A partner younger than the window is measured over the months it has
--- (months_observed < 12, has_full_window false), so BI can hold back early downgrades.
+-- Partner tier fit (DESIGN 3 "Partner Performance"): one row per real partner active at the end
+-- of the last closed month (closed-month rule: never judged on an open month; not terminated by
+-- then, not the unknown member). The recommended tier is the highest tier of seed
+-- tier_requirements (shared with the health score's enablement) whose every threshold it meets:
+--   revenue_12m_usd: attributed revenue of the 12 months ending with the last closed month
+--   certified_people: distinct contacts holding a valid certification at that month's end
+--   registrations_12m: deal registrations submitted in those 12 months and approved by the end
+--     of their submission month
+-- (the lowest tier when none is met). tier_fit compares it with the tier held at that month's
+-- end (SCD2): upgrade, downgrade or keep. A partner younger than the window is measured over the
+-- months it has (months_observed < 12, has_full_window false); the tier-downgrade alert waits
+-- for a full window.
 -- next_tier and the gaps say what the partner lacks for the tier above the recommended one.
 
-{%- set as_of_month = month_start(as_of_date()) %}
+{%- set evaluation_month = last_closed_month() %}
 
 with
 
@@ -27,15 +30,24 @@ partners as (
 
 tier_rules as (
 
-    select * from {{ ref('performance_tier_rules') }}
+    select * from {{ ref('tier_requirements') }}
 
 ),
 
 current_month as (
 
-    select *
+    select monthly.*
     from monthly
-    where month_start = {{ as_of_month }}
+    inner join partners
+        on monthly.partner_id = partners.partner_id
+    where
+        monthly.month_start = {{ evaluation_month }}
+        and not monthly.is_unknown_member
+        and not monthly.is_after_termination
+        and (
+            partners.terminated_at is null
+            or partners.terminated_at >= cast({{ add_months(evaluation_month, 1) }} as {{ dbt.type_timestamp() }})
+        )
 
 ),
 
@@ -48,8 +60,8 @@ trailing_12m as (
         count(*) as months_observed
     from monthly
     where
-        month_start >= {{ add_months(as_of_month, -12) }}
-        and month_start < {{ as_of_month }}
+        month_start >= {{ add_months(evaluation_month, -11) }}
+        and month_start <= {{ evaluation_month }}
     group by partner_id
 
 ),
@@ -58,7 +70,7 @@ measures as (
 
     select
         current_month.partner_id,
-        current_month.month_start as as_of_month,
+        current_month.month_start as evaluation_month,
         current_month.partner_type,
         current_month.region,
         current_month.tier as current_tier,
@@ -114,7 +126,7 @@ final as (
 
     select
         recommended.partner_id,
-        recommended.as_of_month,
+        recommended.evaluation_month,
         partners.partner_name,
         recommended.partner_type,
         recommended.region,

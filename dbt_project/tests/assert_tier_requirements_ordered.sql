@@ -1,4 +1,4 @@
--- Seed performance_tier_rules: each tier has its canonical rank (registered 1 < silver 2 <
+-- Seed tier_requirements: each tier has its canonical rank (registered 1 < silver 2 <
 -- gold 3 < platinum 4), all four tiers are present, and no threshold decreases from one tier to
 -- a higher one (so qualifying for a tier implies qualifying for every lower tier).
 
@@ -6,7 +6,7 @@ with
 
 tier_rules as (
 
-    select * from {{ ref('performance_tier_rules') }}
+    select * from {{ ref('tier_requirements') }}
 
 ),
 
