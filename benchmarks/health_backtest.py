@@ -277,7 +277,7 @@ def report(worlds: list[dict[str, object]], pooled: dict[str, object]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for w in [*worlds, {"world": "pooled", **pooled}]:
-        ev = w["evaluation"] if "evaluation" in w else w
+        ev = w.get("evaluation", w)
         ew = ev["early_warning"]
         lines.append(
             f"| {w['world']} | {_fmt(w.get('mart_auc'))} | {_fmt(ev['auc'])} | "

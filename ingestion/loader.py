@@ -40,6 +40,11 @@ LOAD_TIMESTAMP_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
 )
+#: ISO date-time text ending in a UTC offset (+02:00, +0200, -05): parsed as TIMESTAMPTZ and
+#: stored in UTC (raw timestamps are naive UTC).
+_OFFSET_TIMESTAMP = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)? ?[+-]\d{2}(:?\d{2})?$"
+)
 BATCH_ROWS = 500_000
 _ORIG = "__orig__"  # prefix of the original-text columns inside a batch
 _CAST_FAILED = "__castfail__"
@@ -94,7 +99,13 @@ def _typed_expr(column: Column, text: str) -> str:
             return f"try_strptime(nullif(trim({text}), ''), '%Y-%m-%d')::DATE"
         case "ts":
             formats = ", ".join(f"'{f}'" for f in LOAD_TIMESTAMP_FORMATS)
-            return f"try_strptime(nullif(trim({text}), ''), [{formats}])"
+            trimmed = f"nullif(trim({text}), '')"
+            # Real exports carry a UTC offset (+02:00, -0500): convert to UTC, keep the row.
+            return (
+                f"coalesce(try_strptime({trimmed}, [{formats}]), "
+                f"case when regexp_matches({trimmed}, '{_OFFSET_TIMESTAMP}') "
+                f"then timezone('UTC', try_cast({trimmed} as TIMESTAMPTZ)) end)"
+            )
     raise ValueError(f"no cast for type {column.type}")
 
 

@@ -75,27 +75,31 @@ def _print_marts(config: PublishConfig) -> None:
         print(f"{mart:<34}{rows:>13,}")
     con = duckdb.connect(str(config.serving_path), read_only=True)
     try:
-        month = con.execute(
-            "select max(month_start) from partner_health_score where not is_provisional"
-        ).fetchone()[0]
+        # "Latest" is the last closed month (closed-month rule), never the open month.
+        month = con.execute("select max(month_start) from partner_health_latest").fetchone()[0]
+        if month is None:
+            print("\nNo closed month scored yet.")
+            return
         bands = con.execute(
-            "select band, count(*) from partner_health_score where month_start = ? "
-            "group by band order by 2 desc", [month]).fetchall()
-        print(f"\nHealth bands, {month:%B %Y}: "
+            "select band, count(*) from partner_health_latest group by band order by 2 desc"
+        ).fetchall()
+        print(f"\nHealth bands, {month:%B %Y} (last closed month): "
               + ", ".join(f"{band} {n}" for band, n in bands))
         at_risk = con.execute(
-            "select h.partner_id, h.health_score, h.band, h.explanation "
-            "from partner_health_score h where h.month_start = ? and h.band = 'at_risk' "
-            "order by h.health_score asc, h.partner_id limit 5", [month]).fetchall()
-        print("Five most at-risk partners:")
-        for partner, score, band, explanation in at_risk:
-            print(f"  {partner}  {score:5.1f}  {band:<17} {explanation or ''}")
+            "select partner_id, health_score, level_explanation, explanation "
+            "from partner_health_latest where band = 'at_risk' "
+            "order by health_score asc, partner_id limit 5").fetchall()
+        print("Five most at-risk partners (why the level; why it moved):")
+        for partner, score, level, change in at_risk:
+            print(f"  {partner}  {score:5.1f}  {level or ''}")
+            if change:
+                print(f"  {'':10}{'':7}{change}")
         alerts = con.execute(
-            "select rule, severity, count(*) from partner_alerts where month_start = "
-            "(select max(month_start) from partner_alerts) group by rule, severity "
-            "order by 3 desc").fetchall()
+            "select rule, severity, count(*) from partner_alerts where month_start = ? "
+            "group by rule, severity order by 3 desc", [month]).fetchall()
         if alerts:
-            print("Alerts this month: " + ", ".join(f"{r} ({sev}) {n}" for r, sev, n in alerts))
+            print(f"Alerts, {month:%B %Y}: "
+                  + ", ".join(f"{r} ({sev}) {n}" for r, sev, n in alerts))
         summary = con.execute(
             "select auc, churn_rate_healthy, churn_rate_at_risk, months_covered "
             "from health_score_backtest_summary").fetchone()

@@ -2,8 +2,9 @@
 
 Both launch `refresh_pipeline` for a range of monthly partitions as ONE run (single-run
 backfill policy): ingest new drops, rebuild the months of the range, rebuild everything
-unpartitioned, audit and publish. On day 1 the daily run is the monthly close: the previous
-month is rebuilt with as_of in the new month, so its rows are final (is_provisional = false).
+unpartitioned, audit and publish. The monthly close runs on the day the previous month closes
+(day 1 plus closed_month_grace_days of seed reporting_calendar, the rule dbt applies): the
+previous month is rebuilt with that as_of, so its rows are final (is_provisional = false).
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import dagster as dg
 
 from orchestration.jobs import refresh_job
 from orchestration.partitions import monthly
+from orchestration.reporting_calendar import close_day, closed_month_grace_days, month_start
 
 DEFAULT_LOOKBACK_MONTHS = 1
 
@@ -26,11 +28,6 @@ def lookback_months() -> int:
     if not 0 <= value <= 24:
         raise ValueError(f"PARTNER_PULSE_LOOKBACK_MONTHS={raw!r} must be between 0 and 24")
     return value
-
-
-def month_start(day: dt.date, months_back: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def refresh_range_request(day: dt.date, months_back: int, run_key: str) -> dg.RunRequest:
@@ -68,12 +65,20 @@ def daily_refresh(context: dg.ScheduleEvaluationContext):
 @dg.schedule(
     name="monthly_close",
     job=refresh_job,
-    cron_schedule="0 6 1 * *",
+    cron_schedule="0 6 * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Day 1, 06:00 UTC: rebuild and finalize the previous month "
-    "(is_provisional = false) and publish.",
+    description="06:00 UTC on the day the previous month closes (day 1 + closed_month_grace_days "
+    "of seed reporting_calendar): rebuild and finalize that month (is_provisional = false) and "
+    "publish. Skips every other day.",
 )
 def monthly_close(context: dg.ScheduleEvaluationContext):
     day = context.scheduled_execution_time.date()
+    previous = month_start(day, 1)
+    grace = closed_month_grace_days()
+    if day != close_day(previous, grace):
+        return dg.SkipReason(
+            f"{previous:%B %Y} closes on {close_day(previous, grace)} "
+            f"(closed_month_grace_days {grace}); nothing to close on {day}"
+        )
     return refresh_range_request(day, 1, f"close-{day.isoformat()}")

@@ -147,11 +147,21 @@ def test_partner_month_grain(built: DbtRunner) -> None:
         ("P2", "2023-12-01"),
         ("P2", "2024-01-01"),
         ("P2", "2024-02-01"),
+        # ... and a March month flagged is_after_termination: P2's credits of O3 and O8, won in
+        # March, are kept (33.33 USD), not dropped
+        ("P2", "2024-03-01"),
         # P3: no joined_at, first activity 2024-02-01 00:00:00 (a portal event)
         ("P3", "2024-02-01"),
         ("P3", "2024-03-01"),
         # P4 joins after the as_of date: no rows
+        # The unknown member holds O8's credit to P5, a partner id PRM does not know
+        ("UNKNOWN", "2024-03-01"),
     ]
+    flags = built.query(
+        "select partner_id, cast(month_start as varchar) from core.fct_partner_month "
+        "where is_after_termination or is_unknown_member order by 1"
+    )
+    assert flags == [("P2", "2024-03-01"), ("UNKNOWN", "2024-03-01")]
 
 
 def test_partner_month_p1(built: DbtRunner) -> None:
@@ -159,8 +169,11 @@ def test_partner_month_p1(built: DbtRunner) -> None:
     assert jan["attributed_revenue_usd"] == 0
     assert jan["pipeline_created_usd"] == money("1100.00")  # O1 600 + O4 500 (+ O2, O7 at 0)
     assert jan["open_pipeline_usd"] == money("1100.00")  # O1 closes 02-10, O4 open
-    assert (jan["registrations_submitted"], jan["registrations_approved"]) == (2, 2)
-    assert jan["registrations_converted"] == 1  # R1 -> O1 won
+    # Status as of the January month end: R1 approved 01-11; R2 (approved 02-01 00:00 = E) is
+    # still pending at E; R1's opportunity O1 is won only on 02-10, so no conversion yet.
+    assert (jan["registrations_submitted"], jan["registrations_approved"]) == (2, 1)
+    assert jan["registrations_pending_eom"] == 1
+    assert jan["registrations_converted"] == 0
     assert jan["median_approval_hours"] == 24.0  # R1 decided in January after 24 h
     assert jan["valid_certifications"] == 3  # CA, CD (expires exactly at E), CE
     assert jan["mdf_requested_usd"] == money("108.00")  # EUR 100 at 1.08 (2024-01-31)

@@ -112,11 +112,12 @@ def test_grain_months_and_quarters(perf: DbtRunner) -> None:
     assert perf.query(
         "select count(*) from marts.partner_performance where period_grain = 'month'"
     ) == [(months,)]
-    # P1 Jan-Mar 2024, P2 Dec 2023-Feb 2024, P3 Jan-Mar 2024 -> P1 1, P2 2, P3 1 quarters
+    # P1 Jan-Mar 2024, P2 Dec 2023-Mar 2024 (March after its termination: late credits kept),
+    # P3 Jan-Mar 2024, the unknown member (orphan credits) March -> one row per quarter each
     assert perf.query(
         "select partner_id, count(*) from marts.partner_performance "
         "where period_grain = 'quarter' group by partner_id order by partner_id"
-    ) == [("P1", 1), ("P2", 2), ("P3", 1)]
+    ) == [("P1", 1), ("P2", 2), ("P3", 1), ("UNKNOWN", 1)]
     assert perf.query(
         "select period_grain, is_provisional from marts.partner_performance "
         "where partner_id = 'P1' and period_start = date '2024-01-01' order by period_grain"
@@ -217,15 +218,21 @@ def test_peer_percentile_falls_back_to_all_partners(perf: DbtRunner) -> None:
 
 
 def test_tier_fit(perf: DbtRunner) -> None:
-    # P2 terminated in February (no March row), P4 joins in April: only P1 and P3 are judged.
-    # P1: 600.00 in the window (February), 1 certified contact, 3 approved registrations ->
-    # registered under the seed rules, current gold -> downgrade. P3 registered -> keep.
+    # Evaluated at the last closed month, February 2024. P2 terminated in February and the
+    # unknown member are not judged; P4 joins in April. P1: 600.00 in the window (February),
+    # 1 certified contact, 2 registrations approved by the end of their submission month (R1 in
+    # January, R4 in February; R2 was still pending at the January end) -> registered under the
+    # seed rules, current gold -> downgrade, over 2 of 12 months (no full window, so the alert
+    # waits). P3 registered -> keep.
     assert perf.query(
-        "select partner_id, current_tier, revenue_12m_usd, certified_people, registrations_12m, "
-        "recommended_tier, tier_fit from marts.partner_tier_fit order by partner_id"
+        "select partner_id, evaluation_month, current_tier, revenue_12m_usd, certified_people, "
+        "registrations_12m, recommended_tier, tier_fit, months_observed, has_full_window "
+        "from marts.partner_tier_fit order by partner_id"
     ) == [
-        ("P1", "gold", Decimal("600.00"), 1, 3, "registered", "downgrade"),
-        ("P3", "registered", Decimal("0.00"), 0, 0, "registered", "keep"),
+        ("P1", d("2024-02-01"), "gold", Decimal("600.00"), 1, 2, "registered", "downgrade", 2,
+         False),
+        ("P3", d("2024-02-01"), "registered", Decimal("0.00"), 0, 0, "registered", "keep", 1,
+         False),
     ]
 
 

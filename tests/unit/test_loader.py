@@ -298,3 +298,27 @@ def test_read_only_reader_sees_committed_loads(tmp_path):
     reader = duckdb.connect(str(path), read_only=True)
     assert reader.execute("select count(*) from raw_crm.opportunities").fetchone()[0] == 1
     reader.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2025-06-01T10:00:00+02:00", dt.datetime(2025, 6, 1, 8, 0)),
+        ("2025-06-01 10:00:00-0500", dt.datetime(2025, 6, 1, 15, 0)),
+        ("2025-06-01T23:30:00.250-01:00", dt.datetime(2025, 6, 2, 0, 30, 0, 250000)),
+        ("2025-06-01T10:00:00Z", dt.datetime(2025, 6, 1, 10, 0)),
+    ],
+)
+def test_timestamp_with_utc_offset_is_converted_to_utc_and_kept(con, tmp_path, text, utc):
+    (result,) = load_opps(con, tmp_path, [opp("o1", created=text, updated=text)])
+    assert result.rows_quarantined == 0
+    row = raw(con, "raw_crm.opportunities").iloc[0]
+    assert row.created_at.to_pydatetime() == utc
+    assert row.updated_at.to_pydatetime() == utc
+
+
+def test_date_only_text_in_a_timestamp_column_is_not_read_as_an_offset(con, tmp_path):
+    # "2025-06-01" must not parse as 2025-06 with a -01 offset; it is not a valid timestamp
+    # under the contract's formats, so the row is quarantined with the column named.
+    load_opps(con, tmp_path, [opp("o1", created="2025-06-01 10:00 +99:99")])
+    assert "created_at" in reason_of(con, "o1")

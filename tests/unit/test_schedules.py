@@ -43,6 +43,35 @@ def test_monthly_close_finalizes_the_previous_month():
     assert tags["partner_pulse/as_of"] == "2026-04-01"
 
 
+def test_monthly_close_waits_for_the_grace_period(monkeypatch):
+    import orchestration.schedules as schedules
+
+    monkeypatch.setattr(schedules, "closed_month_grace_days", lambda: 3)
+    with dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 4, 1, 6, tzinfo=dt.UTC)
+    ) as ctx:
+        skipped = monthly_close(ctx)
+    assert isinstance(skipped, dg.SkipReason)
+    assert "2026-04-04" in skipped.skip_message
+    tags = _tags(monthly_close, dt.datetime(2026, 4, 4, 6, tzinfo=dt.UTC))
+    assert (tags["dagster/asset_partition_range_start"],
+            tags["dagster/asset_partition_range_end"]) == ("2026-03-01", "2026-04-01")
+    assert tags["partner_pulse/as_of"] == "2026-04-04"
+
+
+def test_reporting_calendar_matches_the_dbt_rule(tmp_path):
+    from orchestration.reporting_calendar import closed_month_grace_days, last_closed_month
+
+    assert last_closed_month(dt.date(2026, 12, 2), 0) == dt.date(2026, 11, 1)
+    assert last_closed_month(dt.date(2026, 12, 2), 3) == dt.date(2026, 10, 1)
+    assert last_closed_month(dt.date(2026, 12, 3), 2) == dt.date(2026, 11, 1)
+    assert closed_month_grace_days() == 0  # the shipped seed
+    bad = tmp_path / "reporting_calendar.csv"
+    bad.write_text("parameter,value,description\nclosed_month_grace_days,soon,x\n")
+    with pytest.raises(ValueError, match="reporting_calendar.csv.*'soon'"):
+        closed_month_grace_days(bad)
+
+
 def test_failure_line_is_one_line():
     line = failure_line("r1", "refresh_pipeline", "boom\nat step x", dt.datetime(2026, 1, 1))
     assert line == "2026-01-01T00:00:00Z run=r1 job=refresh_pipeline error=boom at step x\n"

@@ -62,6 +62,7 @@ final as (
         rejection_reason,
         estimated_amount_local,
         currency,
+        fx_transaction_date,
         fx_rate_date,
         usd_per_unit,
         {{ fx_flags_and_amount('estimated_amount_local', 'estimated_amount_usd') }},

@@ -42,6 +42,7 @@ final as (
         campaign_type,
         amount_local,
         currency,
+        fx_transaction_date,
         fx_rate_date,
         usd_per_unit,
         {{ fx_flags_and_amount('amount_local', 'amount_usd') }},

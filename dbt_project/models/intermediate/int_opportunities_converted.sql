@@ -2,7 +2,10 @@
 -- Transaction date: close_date for closed (won or lost) opportunities, the date of created_at
 -- for open ones. Rate: the latest rate of the currency on or before the transaction date;
 -- older than fx_max_age_days (7) -> fx_is_stale, and amount_usd still uses that latest rate.
--- No rate on or before the date -> fx_is_missing and amount_usd null. USD needs no rate.
+-- A date older than the currency's first rate uses that first rate (fx_is_stale, fx_status
+-- rate_after_transaction). A currency without any rate -> fx_is_missing, amount_usd null,
+-- fx_status no_rate_for_currency (warning test assert_fx_conversions_complete counts them).
+-- USD needs no rate.
 -- amount_usd is rounded to cents (exact decimal), so partner credits can sum to it exactly.
 
 with

@@ -5,6 +5,11 @@
 -- targets from partner_targets (quarterly; month rows a third of the quarter's revenue, pipeline
 -- and registrations targets; certifications are a stock, not pro-rated). Additive only: the
 -- cross-period and cross-partner values are computed in partner_performance.
+-- Registrations are a cohort: those submitted in the period, with their status as of the as_of
+-- date (registrations_approved, registrations_converted mature as decisions and wins arrive).
+-- fct_partner_month keeps the month-end snapshot instead (status at E, never rewritten); a
+-- conversion rate on that snapshot would read ~0, since deals rarely close in the month the
+-- registration was submitted.
 
 with
 
@@ -17,6 +22,43 @@ monthly as (
 targets as (
 
     select * from {{ ref('stg_prm__partner_targets') }}
+
+),
+
+registrations as (
+
+    {{ with_partner_key(ref('fct_deal_registration')) }}
+
+),
+
+registration_cohorts as (
+
+    select
+        partner_key as partner_id,
+        {{ month_start('submitted_at') }} as month_start,
+        sum(
+            case when {{ registration_status_at('registrations', as_of_cutoff()) }} = 'approved' then 1 else 0 end
+        ) as registrations_approved,
+        sum(
+            case when {{ registration_converted_at('registrations', as_of_cutoff()) }} then 1 else 0 end
+        ) as registrations_converted
+    from registrations
+    where submitted_at < {{ as_of_cutoff() }}
+    group by partner_key, {{ month_start('submitted_at') }}
+
+),
+
+monthly_with_cohorts as (
+
+    select
+        monthly.* exclude (registrations_approved, registrations_converted),
+        coalesce(registration_cohorts.registrations_approved, 0) as registrations_approved,
+        coalesce(registration_cohorts.registrations_converted, 0) as registrations_converted
+    from monthly
+    left join registration_cohorts
+        on
+            monthly.partner_id = registration_cohorts.partner_id
+            and monthly.month_start = registration_cohorts.month_start
 
 ),
 
@@ -53,19 +95,19 @@ month_rows as (
         mdf_paid_usd,
         valid_certifications,
         certified_contacts
-    from monthly
+    from monthly_with_cohorts
 
 ),
 
 months_ordered as (
 
     select
-        monthly.*,
+        monthly_with_cohorts.*,
         row_number() over (
-            partition by monthly.partner_id, monthly.quarter_start
-            order by monthly.month_start desc
+            partition by monthly_with_cohorts.partner_id, monthly_with_cohorts.quarter_start
+            order by monthly_with_cohorts.month_start desc
         ) as months_before_quarter_end
-    from monthly
+    from monthly_with_cohorts
 
 ),
 
