@@ -54,31 +54,75 @@ survey_responses as (
 
 fact_dates as (
 
-    select partner_id, created_at as activity_at from credits
+    select
+        partner_id,
+        created_at as activity_at
+    from credits
     union all
-    select partner_id, cast(close_date as {{ dbt.type_timestamp() }}) from credits where is_closed
+    select
+        partner_id,
+        cast(close_date as {{ dbt.type_timestamp() }})
+    from credits
+    where is_closed
     union all
-    select partner_id, submitted_at from registrations
+    select
+        partner_id,
+        submitted_at
+    from registrations
     union all
-    select partner_id, decided_at from registrations where decided_at is not null
+    select
+        partner_id,
+        decided_at
+    from registrations
+    where decided_at is not null
     union all
-    select partner_id, occurred_at from portal_events
+    select
+        partner_id,
+        occurred_at
+    from portal_events
     union all
-    select partner_id, enrolled_at from enrollments
+    select
+        partner_id,
+        enrolled_at
+    from enrollments
     union all
-    select partner_id, completed_at from enrollments where completed_at is not null
+    select
+        partner_id,
+        completed_at
+    from enrollments
+    where completed_at is not null
     union all
-    select partner_id, issued_at from certifications
+    select
+        partner_id,
+        issued_at
+    from certifications
     union all
-    select partner_id, requested_at from mdf_requests
+    select
+        partner_id,
+        requested_at
+    from mdf_requests
     union all
-    select partner_id, paid_at from mdf_requests where paid_at is not null
+    select
+        partner_id,
+        paid_at
+    from mdf_requests
+    where paid_at is not null
     union all
-    select partner_id, opened_at from support_cases
+    select
+        partner_id,
+        opened_at
+    from support_cases
     union all
-    select partner_id, closed_at from support_cases where closed_at is not null
+    select
+        partner_id,
+        closed_at
+    from support_cases
+    where closed_at is not null
     union all
-    select partner_id, submitted_at from survey_responses
+    select
+        partner_id,
+        submitted_at
+    from survey_responses
 
 ),
 

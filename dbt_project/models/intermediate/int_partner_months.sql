@@ -69,15 +69,15 @@ partner_windows as (
         case
             when partners.terminated_at is null then {{ as_of_month }}
             else least(
-                {{ as_of_month }},
-                greatest(
-                    {{ month_start('partners.terminated_at') }},
-                    coalesce(
-                        {{ month_start('activity_spans.last_activity_at') }},
-                        {{ month_start('partners.terminated_at') }}
+                    {{ as_of_month }},
+                    greatest(
+                        {{ month_start('partners.terminated_at') }},
+                        coalesce(
+                            {{ month_start('activity_spans.last_activity_at') }},
+                            {{ month_start('partners.terminated_at') }}
+                        )
                     )
                 )
-            )
         end as last_month
     from partners
     left join activity_spans
@@ -111,7 +111,7 @@ spine as (
         months.month_start,
         {{ add_months('months.month_start', 1) }} as month_end,
         cast({{ dbt.date_trunc('quarter', 'months.month_start') }} as date) as quarter_start,
-        not {{ month_is_closed('months.month_start') }} as is_provisional,
+        not{{ month_is_closed('months.month_start') }} as is_provisional,
         coalesce(months.month_start > partner_windows.termination_month, false)
             as is_after_termination,
         coalesce(months.month_start = partner_windows.termination_month, false)

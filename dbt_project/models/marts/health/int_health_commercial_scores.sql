@@ -43,9 +43,9 @@ trailing_measures as (
             ('registrations_approved_3m', 'registrations_approved'),
             ('registrations_decided_3m', 'registrations_approved + registrations_rejected'),
         ] %}
-        sum({{ expression }}) over (
-            partition by partner_id order by month_index range between 2 preceding and current row
-        ) as {{ measure }},
+            sum({{ expression }}) over (
+                partition by partner_id order by month_index range between 2 preceding and current row
+            ) as {{ measure }},
         {%- endfor %}
         count(month_revenue_target) over (
             partition by partner_id order by month_index range between 2 preceding and current row
@@ -81,10 +81,10 @@ percentiles as (
 
     select
         measures.*,
-        {%- for measure in ['revenue', 'pipeline', 'registrations', 'approval_rate'] %}
+    {%- for measure in ['revenue', 'pipeline', 'registrations', 'approval_rate'] %}
         {{ health_peer_percentile('measures.' ~ measure ~ '_measure', 'parameters.peer_min_group_size') }}
             as {{ measure }}_percentile{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from measures
     cross join parameters
 

@@ -79,10 +79,10 @@ percentiles as (
 
     select
         measures.*,
-        {%- for measure in ['active_days', 'active_contacts', 'completions'] %}
+    {%- for measure in ['active_days', 'active_contacts', 'completions'] %}
         {{ health_peer_percentile('measures.' ~ measure ~ '_measure', 'parameters.peer_min_group_size') }}
             as {{ measure }}_percentile{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from measures
     cross join parameters
 

@@ -17,9 +17,9 @@ final as (
             'healthy_min', 'watch_min', 'completeness_min', 'trend_flat_threshold',
             'early_warning_delta_3m', 'early_warning_decline_points', 'early_warning_band_worsened'
         ] %}
-        max(
-            case when parameter = '{{ name }}' then {{ dbt.safe_cast('value', type_double()) }} end
-        ) as {{ name }},
+            max(
+                case when parameter = '{{ name }}' then {{ dbt.safe_cast('value', type_double()) }} end
+            ) as {{ name }},
         {%- endfor %}
         {%- for name in [
             'survey_min_respondents', 'survey_min_respondents_identified', 'survey_max_age_months',
@@ -28,7 +28,7 @@ final as (
         max(
             case when parameter = '{{ name }}' then {{ dbt.safe_cast('value', dbt.type_int()) }} end
         ) as {{ name }}{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from thresholds
 
 )

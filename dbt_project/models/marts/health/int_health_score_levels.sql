@@ -77,12 +77,12 @@ final as (
         case
             when banded.health_score is not null
                 then coalesce(
-                    'below the ' || banded.partner_type || ' median: '
-                    || level_texts.gap_text_1
-                    || coalesce('; ' || level_texts.gap_text_2, '')
-                    || coalesce('; ' || level_texts.gap_text_3, ''),
-                    'at or above the ' || banded.partner_type || ' median on every component'
-                )
+                        'below the ' || banded.partner_type || ' median: '
+                        || level_texts.gap_text_1
+                        || coalesce('; ' || level_texts.gap_text_2, '')
+                        || coalesce('; ' || level_texts.gap_text_3, ''),
+                        'at or above the ' || banded.partner_type || ' median on every component'
+                    )
         end as level_explanation
     from banded
     left join level_texts

@@ -123,15 +123,15 @@ present_weights as (
     select
         segmented.*,
         {%- for component in components %}
-        segment_weights.{{ component }}_base_weight,
+            segment_weights.{{ component }}_base_weight,
         {%- endfor %}
         0.0
         {%- for component in components %}
-        + case
-            when segmented.{{ component }}_score is not null
-                then segment_weights.{{ component }}_base_weight
-            else 0.0
-        end
+            + case
+                when segmented.{{ component }}_score is not null
+                    then segment_weights.{{ component }}_base_weight
+                else 0.0
+            end
         {%- endfor %}
             as present_weight
     from segmented
@@ -145,10 +145,10 @@ normalized as (
     select
         present_weights.*,
         {%- for component in components %}
-        case
-            when present_weights.{{ component }}_score is not null and present_weights.present_weight > 0
-                then present_weights.{{ component }}_base_weight / present_weights.present_weight
-        end as {{ component }}_weight,
+            case
+                when present_weights.{{ component }}_score is not null and present_weights.present_weight > 0
+                    then present_weights.{{ component }}_base_weight / present_weights.present_weight
+            end as {{ component }}_weight,
         {%- endfor %}
         round(present_weights.present_weight, 6) as data_completeness
     from present_weights
@@ -161,7 +161,7 @@ scored as (
         normalized.*,
         0.0
         {%- for component in components %}
-        + coalesce(normalized.{{ component }}_weight * normalized.{{ component }}_score, 0.0)
+            + coalesce(normalized.{{ component }}_weight * normalized.{{ component }}_score, 0.0)
         {%- endfor %}
             as unrounded_health_score
     from normalized
@@ -173,9 +173,9 @@ segment_medians as (
     select
         month_start,
         partner_type,
-        {%- for component in components %}
+    {%- for component in components %}
         {{ percentile_cont(component ~ '_score', 0.5) }} as {{ component }}_segment_median{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from scored
     group by month_start, partner_type
 
@@ -194,11 +194,11 @@ final as (
         scored.segment,
         scored.data_completeness,
         {%- for component in components %}
-        scored.{{ component }}_score,
-        scored.{{ component }}_weight,
-        scored.{{ component }}_weight * (scored.{{ component }}_score - segment_medians.{{ component }}_segment_median)
-            as {{ component }}_gap_points,
-        segment_medians.{{ component }}_segment_median,
+            scored.{{ component }}_score,
+            scored.{{ component }}_weight,
+            scored.{{ component }}_weight * (scored.{{ component }}_score - segment_medians.{{ component }}_segment_median)
+                as {{ component }}_gap_points,
+            segment_medians.{{ component }}_segment_median,
         {%- endfor %}
         case
             when scored.present_weight > 0 then cast(round(scored.unrounded_health_score, 1) as decimal(5, 1))

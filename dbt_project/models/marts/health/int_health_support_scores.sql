@@ -97,10 +97,10 @@ percentiles as (
 
     select
         measures.*,
-        {%- for measure in ['high_priority_open', 'resolution_hours'] %}
+    {%- for measure in ['high_priority_open', 'resolution_hours'] %}
         {{ health_peer_percentile('measures.' ~ measure ~ '_measure', 'parameters.peer_min_group_size') }}
             as {{ measure }}_percentile{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from measures
     cross join parameters
 

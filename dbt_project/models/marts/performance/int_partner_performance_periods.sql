@@ -34,7 +34,7 @@ registrations as (
 registration_cohorts as (
 
     select
-        partner_key as partner_id,
+        registrations.partner_key as partner_id,
         {{ month_start('submitted_at') }} as month_start,
         sum(
             case when {{ registration_status_at('registrations', as_of_cutoff()) }} = 'approved' then 1 else 0 end
@@ -43,8 +43,8 @@ registration_cohorts as (
             case when {{ registration_converted_at('registrations', as_of_cutoff()) }} then 1 else 0 end
         ) as registrations_converted
     from registrations
-    where submitted_at < {{ as_of_cutoff() }}
-    group by partner_key, {{ month_start('submitted_at') }}
+    where registrations.submitted_at < {{ as_of_cutoff() }}
+    group by registrations.partner_key, {{ month_start('submitted_at') }}
 
 ),
 
