@@ -24,8 +24,9 @@ from dbt_fixture_data import AS_OF, DbtRunner, insert_raw
 MONTH_COLUMNS = (
     "attributed_revenue_usd, sourced_revenue_usd, influenced_revenue_usd, won_deals, lost_deals, "
     "pipeline_created_usd, open_pipeline_usd, registrations_submitted, registrations_approved, "
-    "registrations_rejected, registrations_converted, median_approval_hours, portal_events, "
-    "portal_active_days, portal_active_contacts, course_completions, valid_certifications, "
+    "registrations_rejected, registrations_pending_eom, registrations_converted, "
+    "median_approval_hours, portal_events, portal_active_days, portal_active_contacts, "
+    "course_completions, valid_certifications, "
     "mdf_requested_usd, mdf_paid_usd, support_cases_opened, support_cases_open_eom, "
     "high_priority_open_eom, median_resolution_hours, survey_responses, is_provisional"
 )

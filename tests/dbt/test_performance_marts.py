@@ -236,6 +236,50 @@ def test_tier_fit(perf: DbtRunner) -> None:
     ]
 
 
+def test_tier_change_mid_quarter_rebuilt_twice_keeps_one_row_per_key(perf: DbtRunner) -> None:
+    """Issue 9 item 1 repro: P3 gets a new tier version dated inside the current quarter
+    (silver from 2024-03-05); the last two months are rebuilt twice, as the daily refresh does.
+    One row per (partner, grain, period); the quarter takes the tier of its last month (March,
+    silver) and holds the sums of its months; the unique tests pass."""
+    p3 = next(row for row in RAW["raw_prm.partners"] if row[0] == "P3")
+    columns = ["partner_id", "name", "partner_type", "tier", "region", "country",
+               "specializations", "status", "applied_at", "joined_at", "onboarded_at",
+               "terminated_at", "parent_partner_id", "updated_at"]
+    changed = dict(zip(columns, p3, strict=True)) | {
+        "tier": "silver", "updated_at": ts("2024-03-05 00:00:00")
+    }
+    con = duckdb.connect(str(perf.warehouse))
+    try:
+        insert_raw(con, {"raw_prm.partners": [tuple(changed.values())]}, load_id="load-tier")
+    finally:
+        con.close()
+    window = f"{{as_of_date: '{AS_OF}', min_date: '2024-02-01', max_date: '2024-04-01'}}"
+    for _ in range(2):
+        perf("run", "--select", "stg_prm__partner_versions+", "--exclude",
+             "tag:partitioned_monthly", "path:models/marts", "--vars", VARS)
+        perf("run", "--select", "tag:partitioned_monthly,+int_partner_performance_monthly",
+             "--vars", window)
+        perf("build", "--select", "int_partner_performance_periods partner_performance",
+             "--exclude", "test_type:unit", "--vars", VARS)
+    assert perf.query(
+        "select count(*) from (select partner_id, period_grain, period_start, count(*) as n "
+        "from marts.partner_performance group by all having n > 1)"
+    ) == [(0,)]
+    rows = perf.query(
+        "select period_grain, period_start, tier, attributed_revenue_usd "
+        "from marts.partner_performance where partner_id = 'P3' and period_start >= '2024-01-01' "
+        "order by period_grain, period_start"
+    )
+    months = [r for r in rows if r[0] == "month"]
+    quarters = [r for r in rows if r[0] == "quarter"]
+    assert [(r[1], r[2]) for r in months] == [
+        (d("2024-02-01"), "registered"),
+        (d("2024-03-01"), "silver"),
+    ]
+    assert [(r[1], r[2]) for r in quarters] == [(d("2024-01-01"), "silver")]
+    assert quarters[0][3] == sum(r[3] for r in months)
+
+
 def _snapshot(runner: DbtRunner) -> dict[str, list[tuple]]:
     return {
         "monthly": runner.query(
