@@ -42,7 +42,7 @@ def test_jobs_schedules_and_sensors_are_defined():
     assert defs.resolve_job_def("ingest_raw") is not None
     assert defs.resolve_job_def("refresh_pipeline").partitions_def is not None
     assert defs.resolve_schedule_def("daily_refresh").cron_schedule == "0 5 * * *"
-    assert defs.resolve_schedule_def("monthly_close").cron_schedule == "0 6 1 * *"
+    assert defs.resolve_schedule_def("monthly_close").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("landing_drop_sensor") is not None
     assert defs.resolve_sensor_def("run_failure_recorder") is not None
 
