@@ -313,6 +313,36 @@ def test_backtest_and_methodology(health: DbtRunner) -> None:
     assert components[0][0] == 7 and abs(components[0][1] - 1.0) < 1e-9
 
 
+def test_a_two_day_open_month_leaves_the_closed_month_alone(health: DbtRunner) -> None:
+    """Issue 9 item 2: August is closed on 2025-09-01 (grace 0). Two days into September its
+    rows are exactly what they were on the 1st; September is provisional: scored to date, but no
+    band, no deltas, no trend, no early warning and no change explanation."""
+
+    def build(as_of: str) -> None:
+        health("run", "--select", "+partner_health_score", "--full-refresh",
+               "--vars", f"{{as_of_date: '{as_of}'}}")
+
+    build("2025-09-01")
+    august_on_the_1st = snapshot(health, "2025-08-01")
+    august_on_the_1st = [r for r in august_on_the_1st if r[1] == date(2025, 8, 1)]
+    build("2025-09-02")
+    rows = snapshot(health, "2025-08-01")
+    assert [r for r in rows if r[1] == date(2025, 8, 1)] == august_on_the_1st
+    (september,) = health.query(
+        f"select count(*), bool_and(is_provisional), count(health_score), count(band), "
+        f"count(computed_band), count(delta_1m), count(trend), count(explanation), "
+        f"count(*) filter (where early_warning) "
+        f"from {HEALTH} where month_start = '2025-09-01'"
+    )
+    assert september[0] > 10 and september[1] is True and september[2] > 10
+    assert september[3:] == (0, 0, 0, 0, 0, 0)
+    assert health.query(
+        f"select bool_or(is_provisional), count(band) > 0 from {HEALTH} "
+        "where month_start = '2025-08-01'"
+    ) == [(False, True)]
+    build(AS_OF)  # back to the module's as_of for the tests that follow
+
+
 def test_dbt_unit_tests_of_the_health_score(health: DbtRunner) -> None:
     proc = health("test", "--select", "partner_health_score,test_type:unit", "--vars", _vars())
     assert "PASS=3" in proc.stdout and "ERROR=0" in proc.stdout
