@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from ingestion.categories import sql_canonical
 from ingestion.contract import TIMESTAMP_FORMATS, Column, Table
 from ingestion.drops import DropFile, table_drop_files
 from ingestion.raw_tables import (
@@ -77,11 +78,10 @@ def make_load_id(drop: DropFile, sha256: str) -> str:
 # --------------------------------------------------------------------------- casting SQL
 
 
-def _typed_expr(column: Column, text: str) -> str:
+def _typed_expr(table: Table, column: Column, text: str) -> str:
     """SQL turning the text value `text` into the column's type; NULL when it cannot."""
     if column.allowed is not None:
-        fn = "lower" if column.case == "lower" else "upper"
-        return f"nullif({fn}(trim({text})), '')"
+        return sql_canonical(table.key, column, text)
     match column.type:
         case "str":
             return f"nullif({text}, '')"
@@ -114,7 +114,7 @@ def _batch_sql(table: Table, rel: TextRelation, present: set[str], drift: list[s
     parts = []
     for c in table.columns:
         text = f"src.{quote(c.name)}" if c.name in present else "NULL::VARCHAR"
-        typed = _typed_expr(c, text)
+        typed = _typed_expr(table, c, text)
         parts.append(f"{text} as {quote(_ORIG + c.name)}")
         parts.append(f"{typed} as {quote(c.name)}")
         parts.append(

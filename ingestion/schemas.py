@@ -63,6 +63,17 @@ def _answer_within_scale(data: pa.PolarsData) -> pl.LazyFrame:
     )
 
 
+CLOSED_OPPORTUNITY_RULE = "closed_opportunity_complete"
+
+
+def _closed_opportunity_complete(data: pa.PolarsData) -> pl.LazyFrame:
+    """A won deal has an amount and a closed deal a close date; open deals may lack both."""
+    return data.lazyframe.select(
+        (~pl.col("is_won").fill_null(False) | pl.col("amount").is_not_null())
+        & (~pl.col("is_closed").fill_null(False) | pl.col("close_date").is_not_null())
+    )
+
+
 def build_schema(table: Table, loaded_at: dt.datetime) -> pa.DataFrameSchema:
     """The row-level rules of one raw table. `loaded_at` bounds event timestamps."""
     columns = {
@@ -78,6 +89,8 @@ def build_schema(table: Table, loaded_at: dt.datetime) -> pa.DataFrameSchema:
         frame_checks.append(
             pa.Check(_answer_within_scale, name="answer_within_question_scale")
         )
+    if table.key == "crm.opportunities":
+        frame_checks.append(pa.Check(_closed_opportunity_complete, name=CLOSED_OPPORTUNITY_RULE))
     return pa.DataFrameSchema(
         columns, checks=frame_checks, strict=False, name=f"raw.{table.key}"
     )
@@ -99,6 +112,9 @@ def _describe(table: Table, column: str | None, check: str, value: str | None) -
         return Reason(f"{column}: required value missing", f"{column}: required value missing")
     if check == "answer_within_question_scale":
         rule = "numeric_value: answer outside its question's scale"
+        return Reason(rule, rule)
+    if check == CLOSED_OPPORTUNITY_RULE:
+        rule = "amount / close_date: required on a won (amount) or closed (close_date) deal"
         return Reason(rule, rule)
     col = table.column(column) if column else None
     if check.startswith("isin("):

@@ -322,3 +322,57 @@ def test_date_only_text_in_a_timestamp_column_is_not_read_as_an_offset(con, tmp_
     # under the contract's formats, so the row is quarantined with the column named.
     load_opps(con, tmp_path, [opp("o1", created="2025-06-01 10:00 +99:99")])
     assert "created_at" in reason_of(con, "o1")
+
+
+def test_open_opportunity_without_amount_or_close_date_is_loaded(con, tmp_path):
+    # Real exports leave amount and close date blank on open deals: keep them (pipeline counts).
+    load_opps(con, tmp_path, [opp("o1", amount="", close=""), opp("o2", amount="", close="",
+                                                                  stage="closed_lost",
+                                                                  closed="true")])
+    df = raw(con, "raw_crm.opportunities")
+    assert df.opportunity_id.tolist() == ["o1"]
+    assert df.amount.isna().all() and df.close_date.isna().all()
+    assert "close_date: required on a won (amount) or closed (close_date) deal" in reason_of(
+        con, "o2")
+
+
+def test_won_opportunity_without_amount_is_quarantined(con, tmp_path):
+    load_opps(con, tmp_path, [opp("o1", amount="", stage="closed_won", closed="true",
+                                  won="true")])
+    assert raw(con, "raw_crm.opportunities").empty
+    assert reason_of(con, "o1").startswith("amount / close_date: required on a won")
+
+
+def test_stage_spellings_of_real_exports_map_to_the_contract(con, tmp_path):
+    # "Closed Won" (Salesforce), "closed-won", "Won" (a synonym of category_synonyms.csv) and
+    # "Engaging" all load; a value no rule maps is quarantined with its original text.
+    rows = [
+        opp("o1", stage="Closed Won", closed="true", won="true"),
+        opp("o2", stage="closed-won", closed="true", won="true"),
+        opp("o3", stage="Won", closed="true", won="true"),
+        opp("o4", stage="  Engaging "),
+        opp("o5", stage="Maybe Later"),
+    ]
+    load_opps(con, tmp_path, rows)
+    df = raw(con, "raw_crm.opportunities").sort_values("opportunity_id")
+    assert df.stage.tolist() == ["closed_won", "closed_won", "closed_won", "qualification"]
+    q = quarantined(con, "crm__opportunities")
+    assert q.stage.tolist() == ["Maybe Later"]
+    assert reason_of(con, "o5").startswith("stage: not an allowed value")
+
+
+def test_hyphenated_allowed_values_still_match():
+    from ingestion.categories import normalize
+
+    assert normalize("1 - 50") == normalize("1-50") == "1_50"
+    assert normalize(" Co-Sell ") == "co_sell"
+
+
+def test_a_synonym_to_an_unknown_value_is_a_clear_error(tmp_path, monkeypatch):
+    from ingestion import categories
+
+    bad = tmp_path / "synonyms.csv"
+    bad.write_text("table,column,synonym,value\ncrm.opportunities,stage,done,finished\n")
+    monkeypatch.setenv("PARTNER_PULSE_CATEGORY_SYNONYMS", str(bad))
+    with pytest.raises(ValueError, match=r"synonyms.csv:2: 'finished' is not an allowed value"):
+        categories.synonyms("crm.opportunities", "stage")
