@@ -6,6 +6,7 @@ the original value can be quarantined as it arrived.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +32,28 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def csv_encoding(path: Path) -> str:
+    """'utf-8' when the file decodes as UTF-8 (a BOM included), else 'latin-1': what Excel and
+    Windows tools write by default (Windows-1252; its 0x80-0x9F punctuation such as the euro
+    sign arrives as latin-1 control characters, so such files are best saved as UTF-8)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "utf-8"
+
+
 def _scan_expr(path: Path, file_format: str, columns: dict[str, str] | None = None) -> str:
     p = _literal(path)
     if file_format == "csv":
         return (
             f"read_csv({p}, header=true, delim=',', quote='\"', escape='\"', "
-            "all_varchar=true, strict_mode=true, null_padding=false)"
+            f"all_varchar=true, strict_mode=true, null_padding=false, "
+            f"encoding='{csv_encoding(path)}')"
         )
     if file_format in ("jsonl", "json"):
         fmt = "newline_delimited" if file_format == "jsonl" else "array"

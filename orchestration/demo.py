@@ -17,6 +17,7 @@ from ingestion.settings import Settings
 from orchestration.definitions import defs
 from orchestration.partitions import monthly
 from orchestration.publishing import PublishConfig, read_manifest_duckdb
+from orchestration.report_health import print_health_summary
 
 #: Console logs at INFO: the DEBUG event stream is in the UI for whoever wants it.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -75,38 +76,7 @@ def _print_marts(config: PublishConfig) -> None:
         print(f"{mart:<34}{rows:>13,}")
     con = duckdb.connect(str(config.serving_path), read_only=True)
     try:
-        # "Latest" is the last closed month (closed-month rule), never the open month.
-        month = con.execute("select max(month_start) from partner_health_latest").fetchone()[0]
-        if month is None:
-            print("\nNo closed month scored yet.")
-            return
-        bands = con.execute(
-            "select band, count(*) from partner_health_latest group by band order by 2 desc"
-        ).fetchall()
-        print(f"\nHealth bands, {month:%B %Y} (last closed month): "
-              + ", ".join(f"{band} {n}" for band, n in bands))
-        at_risk = con.execute(
-            "select partner_id, health_score, level_explanation, explanation "
-            "from partner_health_latest where band = 'at_risk' "
-            "order by health_score asc, partner_id limit 5").fetchall()
-        print("Five most at-risk partners (why the level; why it moved):")
-        for partner, score, level, change in at_risk:
-            print(f"  {partner}  {score:5.1f}  {level or ''}")
-            if change:
-                print(f"  {'':10}{'':7}{change}")
-        alerts = con.execute(
-            "select rule, severity, count(*) from partner_alerts where month_start = ? "
-            "group by rule, severity order by 3 desc", [month]).fetchall()
-        if alerts:
-            print(f"Alerts, {month:%B %Y}: "
-                  + ", ".join(f"{r} ({sev}) {n}" for r, sev, n in alerts))
-        summary = con.execute(
-            "select auc, churn_rate_healthy, churn_rate_at_risk, months_covered "
-            "from health_score_backtest_summary").fetchone()
-        if summary:
-            auc, healthy, at_risk_rate, months = summary
-            print(f"Backtest over {months} months: AUC {auc:.2f}; 6-month churn "
-                  f"healthy {healthy:.1%} vs at_risk {at_risk_rate:.1%}")
+        print_health_summary(con)
     finally:
         con.close()
 

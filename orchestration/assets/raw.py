@@ -65,7 +65,8 @@ def freshness_result(
         return dg.AssetCheckResult(
             check_name=FRESHNESS_CHECK,
             passed=False,
-            description="no drop was ever loaded",
+            description="no drop of this table was ever loaded (expected files "
+            "<landing>/<source>/<YYYY-MM-DD>/<table>.<ext>)",
             metadata={"max_age_hours": max_hours},
         )
     age = (now - last).total_seconds() / 3600
@@ -154,6 +155,12 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         landing: LandingResource,
     ) -> dg.MaterializeResult:
+        if not landing.root.is_dir():
+            raise dg.Failure(
+                description=f"raw.{table.key}: the landing folder {landing.root} does not exist "
+                "(set PARTNER_PULSE_LANDING to the folder holding <source>/<YYYY-MM-DD>/ drops)",
+                metadata={"landing": str(landing.root)},
+            )
         con = warehouse.connect()
         try:
             try:

@@ -376,3 +376,18 @@ def test_a_synonym_to_an_unknown_value_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PARTNER_PULSE_CATEGORY_SYNONYMS", str(bad))
     with pytest.raises(ValueError, match=r"synonyms.csv:2: 'finished' is not an allowed value"):
         categories.synonyms("crm.opportunities", "stage")
+
+
+def test_latin1_csv_from_excel_loads_with_accents_intact(con, tmp_path):
+    landing = tmp_path / "landing"
+    header = (
+        "account_id,name,industry,region,country,employee_band,created_at,updated_at,is_deleted"
+    )
+    text = header + "\na1,Société Générale Müller,software,EMEA,FR,51-200," + (
+        "2025-01-01T00:00:00Z,2025-01-01T00:00:00Z,false\n")
+    folder = landing / "crm" / "2026-01-09"
+    folder.mkdir(parents=True)
+    (folder / "accounts.csv").write_bytes(text.encode("latin-1"))
+    (result,) = load(con, landing, "crm", "accounts")
+    assert result.rows_loaded == 1
+    assert raw(con, "raw_crm.accounts").name.tolist() == ["Société Générale Müller"]
