@@ -359,8 +359,9 @@ TABLES: tuple[Table, ...] = (
             Column("opened_at", "ts", required=True),
             Column("closed_at", "ts", required=True),
         ),
-        ("survey_id",), "json",
-        description="Survey waves (one survey instrument per wave).",
+        ("survey_id", "wave_id"), "json",
+        description="Survey waves: one row per distribution (wave) of a survey instrument; an "
+        "instrument reused over many waves keeps every wave.",
     ),
     Table(
         "survey", "questions",

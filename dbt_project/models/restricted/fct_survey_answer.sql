@@ -54,7 +54,7 @@ joined as (
     left join responses
         on answers.response_id = responses.response_id
     left join surveys
-        on questions.survey_id = surveys.survey_id
+        on responses.wave_id = surveys.wave_id
 
 )
 

@@ -8,7 +8,7 @@ source as (
 
 latest as (
 
-    {{ keep_latest_version('source', ['survey_id']) }}
+    {{ keep_latest_version('source', ['survey_id', 'wave_id']) }}
 
 ),
 
