@@ -16,7 +16,7 @@ SEED ?= 7
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/snapshots dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 
-.PHONY: venv demo test lint ui bench clean manifest docs
+.PHONY: venv demo run test lint ui bench clean manifest docs
 
 venv: $(STAMP)
 
@@ -46,6 +46,12 @@ demo: venv manifest $(DAGSTER_HOME)/dagster.yaml
 	rm -rf $(CURDIR)/landing $(CURDIR)/warehouse/build.duckdb $(CURDIR)/warehouse/build.duckdb.wal
 	$(BIN)/python -m ingestion.generate --scale $(SCALE) --seed $(SEED) --out landing
 	$(BIN)/python -m orchestration.demo
+
+# Your own exports: `make run LANDING=/path/to/exports [WAREHOUSE=/path/to/folder] [AS_OF=YYYY-MM-DD]`
+# loads, builds, checks and publishes into WAREHOUSE (default: warehouse/ beside LANDING).
+run: venv manifest
+	@test -n "$(LANDING)" || { echo "usage: make run LANDING=/path/to/exports [WAREHOUSE=/path/to/folder] [AS_OF=YYYY-MM-DD]" >&2; exit 2; }
+	env -u PARTNER_PULSE_WAREHOUSE -u PARTNER_PULSE_LANDING -u DAGSTER_HOME $(BIN)/partner-pulse-run --landing "$(LANDING)" $(if $(WAREHOUSE),--warehouse "$(WAREHOUSE)") $(if $(AS_OF),--as-of $(AS_OF))
 
 test: venv manifest
 	$(BIN)/ruff check ingestion orchestration tests benchmarks

@@ -99,15 +99,19 @@ Where to find it
   Dagster UI:                      make ui   (runs, checks, metadata, backfills)""")
 
 
-def main() -> None:
-    settings = Settings.from_env()
-    with dg.DagsterInstance.get() as instance:
-        seconds, _ = run_refresh(instance)
-    print(f"\nPipeline run through Dagster (ingest, dbt build, checks, publish): {seconds:.0f} s")
-    _print_raw(settings.warehouse)
+def print_results() -> None:
+    """Rows per raw table and mart, the summaries, and where to connect."""
+    _print_raw(Settings.from_env().warehouse)
     config = PublishConfig.from_env()
     _print_marts(config)
     _print_connect(config)
+
+
+def main() -> None:
+    with dg.DagsterInstance.get() as instance:
+        seconds, _ = run_refresh(instance)
+    print(f"\nPipeline run through Dagster (ingest, dbt build, checks, publish): {seconds:.0f} s")
+    print_results()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Dagster resources, configured from environment variables (see .env.example)."""
+"""Dagster resources. Their settings come from the environment when a run starts, with the
+defaults of ingestion.settings.Settings for every variable left unset (none is required)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingestion.settings import parse_rate
+from ingestion.settings import Settings, parse_rate
 from ingestion.warehouse import connect
 
 #: Every asset that opens the build warehouse runs in this pool (limit 1 in dagster.yaml).
@@ -15,39 +16,43 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The build warehouse DuckDB file. Only one process may open it at a time."""
+    """The build warehouse DuckDB file. Only one process may open it at a time.
 
-    path: str
+    `path` empty: PARTNER_PULSE_WAREHOUSE at run time, else the default of Settings."""
+
+    path: str = ""
+
+    @property
+    def file(self) -> str:
+        return self.path or str(Settings.from_env().warehouse)
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        return connect(self.path, read_only=read_only)
+        return connect(self.file, read_only=read_only)
 
     def ensure_folder(self) -> None:
         """Create the warehouse's folder (dbt-duckdb creates the file, not its folder)."""
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        Path(self.file).parent.mkdir(parents=True, exist_ok=True)
 
 
 class LandingResource(dg.ConfigurableResource):
-    """The landing folder holding file drops `<source>/<YYYY-MM-DD>/<table>.<ext>`."""
+    """The landing folder holding file drops `<source>/<YYYY-MM-DD>/<table>.<ext>`.
 
-    path: str
-    max_quarantine_rate: str = "0.05"
+    Empty fields: PARTNER_PULSE_LANDING / PARTNER_PULSE_MAX_QUARANTINE_RATE at run time, else
+    the defaults of Settings."""
+
+    path: str = ""
+    max_quarantine_rate: str = ""
 
     @property
     def root(self) -> Path:
-        return Path(self.path)
+        return Path(self.path) if self.path else Settings.from_env().landing
 
     @property
     def quarantine_threshold(self) -> float:
+        if not self.max_quarantine_rate:
+            return Settings.from_env().max_quarantine_rate
         return parse_rate("PARTNER_PULSE_MAX_QUARANTINE_RATE", self.max_quarantine_rate, 0.05)
 
 
 def default_resources() -> dict[str, dg.ConfigurableResource]:
-    """Resources read their settings from the environment when a run starts."""
-    return {
-        "warehouse": WarehouseResource(path=dg.EnvVar("PARTNER_PULSE_WAREHOUSE")),
-        "landing": LandingResource(
-            path=dg.EnvVar("PARTNER_PULSE_LANDING"),
-            max_quarantine_rate=dg.EnvVar("PARTNER_PULSE_MAX_QUARANTINE_RATE"),
-        ),
-    }
+    return {"warehouse": WarehouseResource(), "landing": LandingResource()}

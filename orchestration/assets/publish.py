@@ -81,7 +81,7 @@ def build_publish_asset(gating_checks: list[dg.AssetCheckKey]) -> dg.AssetsDefin
                 description="publish refused: failing checks: " + ", ".join(failing),
                 metadata={"failing_checks": dg.MetadataValue.json(failing)},
             )
-        config = PublishConfig.from_env(build_path=warehouse.path)
+        config = PublishConfig.from_env(build_path=warehouse.file)
         serving = config.serving_path
         previous = read_manifest_duckdb(serving) if serving.exists() else None
         frames = read_marts(config.build_path, marts)
@@ -97,7 +97,7 @@ def build_publish_asset(gating_checks: list[dg.AssetCheckKey]) -> dg.AssetsDefin
             )
         gx_json = json.dumps(report.gx_result, default=str, indent=1).encode()
         config = PublishConfig.from_env(
-            build_path=warehouse.path, extra_files={"gx_validation.json": gx_json}
+            build_path=warehouse.file, extra_files={"gx_validation.json": gx_json}
         )
         try:
             result = publish(config, marts)
