@@ -10,6 +10,8 @@ from pathlib import Path
 DEFAULT_WAREHOUSE = "warehouse/build.duckdb"
 DEFAULT_LANDING = "landing"
 DEFAULT_MAX_QUARANTINE_RATE = 0.05
+#: The four source systems; a deployment may have only some of them (PARTNER_PULSE_SOURCES).
+SOURCES = ("crm", "prm", "lms", "survey")
 
 
 class ConfigError(ValueError):
@@ -28,11 +30,31 @@ def parse_rate(name: str, raw: str | None, default: float) -> float:
     return value
 
 
+def parse_sources(raw: str | None) -> tuple[str, ...]:
+    """PARTNER_PULSE_SOURCES: comma-separated source systems this deployment has (default all)."""
+    if raw is None or raw.strip() == "":
+        return SOURCES
+    names = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
+    unknown = [n for n in names if n not in SOURCES]
+    if unknown or not names:
+        raise ConfigError(
+            f"PARTNER_PULSE_SOURCES={raw!r}: unknown source(s) {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(SOURCES)}"
+        )
+    return names
+
+
+def enabled_sources(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    env = os.environ if environ is None else environ
+    return parse_sources(env.get("PARTNER_PULSE_SOURCES"))
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path
     landing: Path
     max_quarantine_rate: float
+    sources: tuple[str, ...] = SOURCES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,4 +67,5 @@ class Settings:
                 env.get("PARTNER_PULSE_MAX_QUARANTINE_RATE"),
                 DEFAULT_MAX_QUARANTINE_RATE,
             ),
+            sources=parse_sources(env.get("PARTNER_PULSE_SOURCES")),
         )

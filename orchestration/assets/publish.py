@@ -11,7 +11,7 @@ import os
 
 import dagster as dg
 
-from ingestion.settings import parse_rate
+from ingestion.settings import SOURCES, enabled_sources, parse_rate
 from orchestration.assets.dbt_models import mart_asset_key, mart_primary_keys, published_marts
 from orchestration.publishing import (
     MartRef,
@@ -112,6 +112,11 @@ def build_publish_asset(gating_checks: list[dg.AssetCheckKey]) -> dg.AssetsDefin
                 "serving_duckdb": str(config.serving_path),
                 "parquet_current": str(config.parquet_root / "current"),
                 "duration_s": round(result.duration_s, 2),
+                "sources_enabled": ", ".join(enabled_sources()),
+                "sources_not_enabled": ", ".join(
+                    s for s in SOURCES if s not in enabled_sources()) or "none",
+                "empty_marts": dg.MetadataValue.json(
+                    sorted(m for m, n in result.row_counts.items() if n == 0)),
                 **_health_metadata(frames),
             }
         )

@@ -12,6 +12,7 @@ import dagster as dg
 
 from ingestion.contract import TABLES, Table, get_table
 from ingestion.loader import LoadError, LoadResult, load_table
+from ingestion.settings import enabled_sources
 from orchestration.resources import WAREHOUSE_POOL, LandingResource, WarehouseResource
 
 QUARANTINE_CHECK = "quarantine_rate_below_threshold"
@@ -58,9 +59,18 @@ def freshness_hours() -> float:
 
 
 def freshness_result(
-    last: dt.datetime | None, now: dt.datetime, max_hours: float
+    last: dt.datetime | None, now: dt.datetime, max_hours: float, source_enabled: bool = True
 ) -> dg.AssetCheckResult:
-    """Fails when nothing was loaded within `max_hours` (by `_loaded_at`, UTC)."""
+    """Fails when nothing was loaded within `max_hours` (by `_loaded_at`, UTC). A source this
+    deployment does not have (PARTNER_PULSE_SOURCES) is not judged: the check passes and says so."""
+    if not source_enabled:
+        return dg.AssetCheckResult(
+            check_name=FRESHNESS_CHECK,
+            passed=True,
+            description="source not enabled in this deployment (PARTNER_PULSE_SOURCES): not "
+            "judged; marts built only from it stay empty",
+            metadata={"source_enabled": False, "max_age_hours": max_hours},
+        )
     if last is None:
         return dg.AssetCheckResult(
             check_name=FRESHNESS_CHECK,
@@ -183,7 +193,8 @@ def build_raw_asset(table: Table) -> dg.AssetsDefinition:
             metadata=_metadata(results, totals),
             check_results=[
                 freshness_result(
-                    last, dt.datetime.now(dt.UTC).replace(tzinfo=None), freshness_hours()
+                    last, dt.datetime.now(dt.UTC).replace(tzinfo=None), freshness_hours(),
+                    source_enabled=table.source in enabled_sources(),
                 ),
                 dg.AssetCheckResult(
                     check_name=QUARANTINE_CHECK,

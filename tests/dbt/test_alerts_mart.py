@@ -196,4 +196,4 @@ def test_dbt_unit_tests_of_the_alerts(alerts: DbtRunner) -> None:
     """The hand-computed unit tests of _alerts__unit_tests.yml (every rule, firing and not, the
     insufficient_data exclusion, the SLA and look-ahead boundaries)."""
     proc = alerts("test", "--select", "partner_alerts,test_type:unit", "--vars", VARS)
-    assert "PASS=5" in proc.stdout, proc.stdout[-3000:]
+    assert "PASS=6" in proc.stdout and "ERROR=0" in proc.stdout, proc.stdout[-3000:]

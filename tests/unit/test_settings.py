@@ -50,3 +50,21 @@ def test_freshness_hours_is_validated(monkeypatch):
         freshness_hours()
     monkeypatch.setenv("PARTNER_PULSE_FRESHNESS_HOURS", "48")
     assert freshness_hours() == 48.0
+
+
+def test_sources_of_a_partial_deployment():
+    from ingestion.settings import ConfigError, parse_sources
+    from orchestration.assets.raw import freshness_result
+    from orchestration.quality.gx_suite import must_have_rows
+
+    assert parse_sources(None) == ("crm", "prm", "lms", "survey")
+    assert parse_sources(" CRM, survey ") == ("crm", "survey")
+    with pytest.raises(ConfigError, match="unknown source.*erp"):
+        parse_sources("crm,erp")
+    # A source the deployment does not have is not judged on freshness ...
+    assert freshness_result(None, dt.datetime(2026, 1, 2), 36, source_enabled=False).passed
+    assert not freshness_result(None, dt.datetime(2026, 1, 2), 36).passed
+    # ... and the marts built from it may publish empty.
+    assert must_have_rows("fct_opportunity_partner_credit", ("crm", "survey"))
+    assert not must_have_rows("partner_health_score", ("crm", "survey"))
+    assert must_have_rows("partner_health_score", ("crm", "prm", "lms", "survey"))
