@@ -63,7 +63,7 @@ lint: venv
 	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models macros tests
 
 ui: venv manifest $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m orchestration.definitions
+	exec $(BIN)/python -m orchestration.ui
 
 bench: venv
 	$(BIN)/python -m benchmarks.scale_benchmark --scale $(SCALE)
