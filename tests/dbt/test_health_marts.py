@@ -399,7 +399,8 @@ def test_changed_input_rewrites_later_months(health: DbtRunner) -> None:
     run_health(health, window)
     rerun = snapshot(health)
     health(
-        "test", "--select", "partner_health_score", "--exclude", "test_type:unit", "--vars", _vars()
+        "test", "--select", "partner_health_score", "--exclude", "test_type:unit",
+        "--indirect-selection", "cautious", "--vars", _vars(),
     )
 
     run_health(health, full=True)
