@@ -132,7 +132,6 @@ final as (
                     then 1.0 * wave_partners.respondents / wave_partners.invitations
             end as {{ type_double() }}
         ) as response_rate,
-        cast(nps_history.nps_respondents as {{ dbt.type_bigint() }}) as nps_respondents,
         cast(nps_history.promoters as {{ dbt.type_bigint() }}) as promoters,
         cast(nps_history.passives as {{ dbt.type_bigint() }}) as passives,
         cast(nps_history.detractors as {{ dbt.type_bigint() }}) as detractors,
