@@ -1,6 +1,7 @@
 -- One row per reported wave per segment cell (segment_type overall / partner_type / region /
 -- tier, attributes as of the wave close) with invitations, respondents (responses submitted up
--- to the as_of day), the response rate (null with zero invitations) and the anonymity decision
+-- to the as_of day), the response rate (null with zero invitations; respondents / (invitations +
+-- respondents without a matching invitation), so it stays within 0..1) and the anonymity decision
 -- (DESIGN 3), taken per (wave, segment type) on the respondent count with k = min_respondents:
 --   primary suppression:       0 < respondents < k (a cell without respondents reveals nothing:
 --                              its metrics are null anyway and it is not suppressed);
@@ -37,7 +38,8 @@ segmented as (
         {{ segment_type }} as segment_value,
         {%- endif %}
         invitations,
-        respondents
+        respondents,
+        uninvited_respondents
     from wave_partners
     {%- if not loop.last %}
     union all
@@ -53,7 +55,8 @@ cells as (
         cast(segment_type as {{ dbt.type_string() }}) as segment_type,
         cast(segment_value as {{ dbt.type_string() }}) as segment_value,
         sum(invitations) as invitations,
-        sum(respondents) as respondents
+        sum(respondents) as respondents,
+        sum(uninvited_respondents) as uninvited_respondents
     from segmented
     group by wave_id, segment_type, segment_value
 
@@ -99,7 +102,8 @@ final as (
         flagged.invitations,
         flagged.respondents,
         case
-            when flagged.invitations > 0 then 1.0 * flagged.respondents / flagged.invitations
+            when flagged.invitations > 0
+                then 1.0 * flagged.respondents / (flagged.invitations + flagged.uninvited_respondents)
         end as response_rate,
         coalesce(
             flagged.is_primary_suppressed

@@ -3,7 +3,10 @@
 -- region, tier) from its SCD2 version valid at the wave close (DESIGN 3 "attributes as of the
 -- period"; at the as_of cutoff while the wave is open). Invitations and responses whose partner is
 -- unknown to PRM land on the unknown member (partner_id 'UNKNOWN', segment 'unknown'), so nothing
--- falls out of the wave totals. Counts only: no contact id.
+-- falls out of the wave totals. uninvited_respondents: responses without a matching invitation of
+-- the same wave and partner (the invitation was quarantined or names another partner): they were
+-- invited all the same, so response rates divide by invitations + uninvited_respondents and stay
+-- within 0..1. Counts only: no contact id.
 
 with
 
@@ -65,10 +68,17 @@ response_counts as (
     select
         responses.wave_id,
         {{ partner_key('known_partners.partner_id') }} as partner_id,
-        count(*) as respondents
+        count(*) as respondents,
+        sum(case when invitations.invitation_id is null then 1 else 0 end) as uninvited_respondents
     from responses
     left join known_partners
         on responses.partner_id = known_partners.partner_id
+    left join invitations
+        on
+            responses.invitation_id = invitations.invitation_id
+            and responses.wave_id = invitations.wave_id
+            and responses.partner_id = invitations.partner_id
+            and invitations.sent_at < {{ as_of_cutoff() }}
     where responses.submitted_at < {{ as_of_cutoff() }}
     group by responses.wave_id, {{ partner_key('known_partners.partner_id') }}
 
@@ -97,7 +107,8 @@ final as (
         coalesce(partner_history.tier, {{ unknown_segment() }}) as tier,
         coalesce(invitation_counts.invitations, 0) as invitations,
         coalesce(invitation_counts.invited_contacts, 0) as invited_contacts,
-        coalesce(response_counts.respondents, 0) as respondents
+        coalesce(response_counts.respondents, 0) as respondents,
+        coalesce(response_counts.uninvited_respondents, 0) as uninvited_respondents
     from wave_partner_keys
     inner join waves
         on wave_partner_keys.wave_id = waves.wave_id

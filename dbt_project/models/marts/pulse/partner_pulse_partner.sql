@@ -96,6 +96,7 @@ fatigue as (
         wave_partners.wave_id,
         wave_partners.partner_id,
         sum(earlier.invitations) as invitations_window,
+        sum(earlier.uninvited_respondents) as uninvited_window,
         sum(earlier.respondents) as responses_window,
         count(distinct case when earlier.invitations > 0 then earlier.wave_id end) as waves_invited_window
     from wave_partners
@@ -129,7 +130,8 @@ final as (
         cast(
             case
                 when wave_partners.invitations > 0
-                    then 1.0 * wave_partners.respondents / wave_partners.invitations
+                    then 1.0 * wave_partners.respondents
+                    / (wave_partners.invitations + wave_partners.uninvited_respondents)
             end as {{ type_double() }}
         ) as response_rate,
         cast(nps_history.promoters as {{ dbt.type_bigint() }}) as promoters,
@@ -152,7 +154,7 @@ final as (
         cast(
             case
                 when fatigue.invitations_window > 0
-                    then 1.0 * fatigue.responses_window / fatigue.invitations_window
+                    then 1.0 * fatigue.responses_window / (fatigue.invitations_window + fatigue.uninvited_window)
             end as {{ type_double() }}
         ) as response_rate_12m
     from wave_partners
