@@ -52,21 +52,21 @@ located as (
 segmented as (
 
     {%- for segment_type in ['overall', 'partner_type', 'region', 'tier'] %}
-    select
-        wave_id,
-        '{{ segment_type }}' as segment_type,
-        {%- if segment_type == 'overall' %}
-        'all' as segment_value,
-        {%- else %}
-        {{ segment_type }} as segment_value,
+        select
+            wave_id,
+            '{{ segment_type }}' as segment_type,
+            {%- if segment_type == 'overall' %}
+                'all' as segment_value,
+            {%- else %}
+                {{ segment_type }} as segment_value,
+            {%- endif %}
+            metric,
+            observed_value,
+            nps_category
+        from located
+        {%- if not loop.last %}
+            union all
         {%- endif %}
-        metric,
-        observed_value,
-        nps_category
-    from located
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
     {%- endfor %}
 
 ),

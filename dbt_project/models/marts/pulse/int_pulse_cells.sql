@@ -29,21 +29,21 @@ parameters as (
 segmented as (
 
     {%- for segment_type in ['overall', 'partner_type', 'region', 'tier'] %}
-    select
-        wave_id,
-        '{{ segment_type }}' as segment_type,
-        {%- if segment_type == 'overall' %}
-        'all' as segment_value,
-        {%- else %}
-        {{ segment_type }} as segment_value,
+        select
+            wave_id,
+            '{{ segment_type }}' as segment_type,
+            {%- if segment_type == 'overall' %}
+                'all' as segment_value,
+            {%- else %}
+                {{ segment_type }} as segment_value,
+            {%- endif %}
+            invitations,
+            respondents,
+            uninvited_respondents
+        from wave_partners
+        {%- if not loop.last %}
+            union all
         {%- endif %}
-        invitations,
-        respondents,
-        uninvited_respondents
-    from wave_partners
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
     {%- endfor %}
 
 ),
@@ -77,19 +77,19 @@ ordered as (
 
     select
         flagged.*,
-        max(case when is_primary_suppressed then 1 else 0 end) over (
-            partition by wave_id, segment_type
+        max(case when flagged.is_primary_suppressed then 1 else 0 end) over (
+            partition by flagged.wave_id, flagged.segment_type
         ) = 1 as type_has_primary,
         coalesce(
-            sum(respondents) over (
-                partition by wave_id, segment_type
-                order by respondents, segment_value
+            sum(flagged.respondents) over (
+                partition by flagged.wave_id, flagged.segment_type
+                order by flagged.respondents, flagged.segment_value
                 rows between unbounded preceding and 1 preceding
             ),
             0
         ) as respondents_before
     from flagged
-    where respondents > 0
+    where flagged.respondents > 0
 
 ),
 

@@ -86,9 +86,15 @@ response_counts as (
 
 wave_partner_keys as (
 
-    select wave_id, partner_id from invitation_counts
+    select
+        wave_id,
+        partner_id
+    from invitation_counts
     union
-    select wave_id, partner_id from response_counts
+    select
+        wave_id,
+        partner_id
+    from response_counts
 
 ),
 

@@ -86,9 +86,9 @@ clamped as (
     select
         correlated.*,
         case
-            when raw_r > 1.0 then 1.0
-            when raw_r < -1.0 then -1.0
-            else raw_r
+            when correlated.raw_r > 1.0 then 1.0
+            when correlated.raw_r < -1.0 then -1.0
+            else correlated.raw_r
         end as r
     from correlated
 
@@ -114,14 +114,14 @@ bounded as (
     select
         fisher.*,
         case
-            when abs(r) = 1.0 and n > 3 then r
-            else (exp(2.0 * (z - z_half_width)) - 1.0) / (exp(2.0 * (z - z_half_width)) + 1.0)
+            when abs(fisher.r) = 1.0 and fisher.n > 3 then fisher.r
+            else (exp(2.0 * (fisher.z - fisher.z_half_width)) - 1.0) / (exp(2.0 * (fisher.z - fisher.z_half_width)) + 1.0)
         end as r_low,
         case
-            when abs(r) = 1.0 and n > 3 then r
-            else (exp(2.0 * (z + z_half_width)) - 1.0) / (exp(2.0 * (z + z_half_width)) + 1.0)
+            when abs(fisher.r) = 1.0 and fisher.n > 3 then fisher.r
+            else (exp(2.0 * (fisher.z + fisher.z_half_width)) - 1.0) / (exp(2.0 * (fisher.z + fisher.z_half_width)) + 1.0)
         end as r_high,
-        n < min_respondents as is_suppressed
+        fisher.n < fisher.min_respondents as is_suppressed
     from fisher
 
 ),
@@ -144,11 +144,11 @@ final as (
             case
                 when not bounded.is_suppressed and bounded.r is not null
                     then rank() over (
-                        partition by
-                            bounded.wave_id,
-                            case when not bounded.is_suppressed and bounded.r is not null then 1 else 0 end
-                        order by bounded.r desc
-                    )
+                            partition by
+                                bounded.wave_id,
+                                case when not bounded.is_suppressed and bounded.r is not null then 1 else 0 end
+                            order by bounded.r desc
+                        )
             end as {{ dbt.type_int() }}
         ) as rank,  -- noqa: RF04
         bounded.is_suppressed

@@ -80,11 +80,13 @@ nps_history as (
 
     select
         identified_nps.*,
-        lag(nps) over (
-            partition by partner_id, survey_kind order by opened_at, wave_id
+        lag(identified_nps.nps) over (
+            partition by identified_nps.partner_id, identified_nps.survey_kind
+            order by identified_nps.opened_at, identified_nps.wave_id
         ) as previous_nps,
-        lag(wave_id) over (
-            partition by partner_id, survey_kind order by opened_at, wave_id
+        lag(identified_nps.wave_id) over (
+            partition by identified_nps.partner_id, identified_nps.survey_kind
+            order by identified_nps.opened_at, identified_nps.wave_id
         ) as previous_wave_id
     from identified_nps
 
@@ -104,7 +106,7 @@ fatigue as (
     inner join wave_partners as earlier
         on
             wave_partners.partner_id = earlier.partner_id
-            and earlier.opened_at <= wave_partners.opened_at
+            and wave_partners.opened_at >= earlier.opened_at
             and earlier.opened_at
             > {{ dbt.dateadd('month', '-1 * parameters.fatigue_window_months', 'wave_partners.opened_at') }}
     group by wave_partners.wave_id, wave_partners.partner_id
@@ -131,7 +133,7 @@ final as (
             case
                 when wave_partners.invitations > 0
                     then 1.0 * wave_partners.respondents
-                    / (wave_partners.invitations + wave_partners.uninvited_respondents)
+                        / (wave_partners.invitations + wave_partners.uninvited_respondents)
             end as {{ type_double() }}
         ) as response_rate,
         cast(nps_history.promoters as {{ dbt.type_bigint() }}) as promoters,
@@ -147,7 +149,7 @@ final as (
         ) as nps_answer_band,
         cast(nps_history.previous_wave_id as {{ dbt.type_string() }}) as previous_nps_wave_id,
         cast(nps_history.previous_nps as {{ type_double() }}) as previous_partner_nps,
-        cast(nps_history.nps - nps_history.previous_nps as {{ type_double() }}) as change,
+        cast(nps_history.nps - nps_history.previous_nps as {{ type_double() }}) as change,  -- noqa: RF04
         cast(fatigue.invitations_window as {{ dbt.type_bigint() }}) as invitations_12m,
         cast(fatigue.responses_window as {{ dbt.type_bigint() }}) as responses_12m,
         cast(fatigue.waves_invited_window as {{ dbt.type_bigint() }}) as waves_invited_12m,

@@ -130,7 +130,7 @@ final as (
                 when not compared.is_withheld
                     then compared.metric_value - compared.previous_metric_value
             end as {{ type_double() }}
-        ) as change,
+        ) as change,  -- noqa: RF04
         cast(
             case
                 when not compared.is_withheld and compared.previous_metric_value is not null
@@ -140,7 +140,7 @@ final as (
         case
             when not compared.is_withheld and compared.previous_metric_value is not null
                 then abs(compared.metric_value - compared.previous_metric_value)
-                > parameters.confidence_z * sqrt(compared.sampling_variance + compared.previous_variance)
+                    > parameters.confidence_z * sqrt(compared.sampling_variance + compared.previous_variance)
         end as is_significant_change,
         compared.is_suppressed,
         cast(compared.suppression_reason as {{ dbt.type_string() }}) as suppression_reason
