@@ -1,5 +1,5 @@
 -- Seed alert_rules: the rules with a threshold have a positive one (hours of the registration
--- approval SLA, days of the certification look-ahead).
+-- approval SLA, days of the certification look-ahead, NPS points of the pulse drop).
 
 with
 
@@ -14,5 +14,5 @@ select
     threshold
 from alert_rules
 where
-    rule in ('registration_sla_breached', 'certification_expiring')
+    rule in ('registration_sla_breached', 'certification_expiring', 'pulse_detractor_or_drop')
     and (threshold is null or threshold <= 0)

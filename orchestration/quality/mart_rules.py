@@ -25,6 +25,8 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "partner_leaderboard": ("period_start", "board_type", "board_value", "partner_id"),
     "partner_tier_fit": ("partner_id",),
     "partner_pulse_results": ("wave_id", "segment_type", "segment_value", "metric"),
+    "partner_pulse_drivers": ("wave_id", "pillar"),
+    "partner_pulse_partner": ("partner_id", "wave_id"),
     "partner_journey": ("partner_id",),
     "ecosystem_coverage": ("region", "partner_type"),
     "ecosystem_concentration": ("scope", "scope_value"),
@@ -56,10 +58,17 @@ _PATTERNS: tuple[tuple[str, float | None, float | None, str], ...] = (
 )
 
 
+#: Label columns (ids, bands, reasons, timestamps) never get a numeric range, whatever their
+#: name contains: e.g. partner_pulse_partner.nps_answer_band is text.
+_LABEL_SUFFIX = re.compile(r"(_id|_band|_reason|_at)$")
+
+
 def column_ranges(columns: list[str]) -> list[Range]:
     """Range rules implied by the column names (first matching pattern wins)."""
     ranges = []
     for column in columns:
+        if _LABEL_SUFFIX.search(column):
+            continue
         for pattern, lo, hi, rule in _PATTERNS:
             if re.search(pattern, column):
                 ranges.append(Range(column, lo, hi, rule))

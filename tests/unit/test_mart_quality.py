@@ -33,6 +33,12 @@ def test_ranges_follow_column_names():
     }
 
 
+def test_label_columns_get_no_numeric_range():
+    rules = {r.column for r in column_ranges(
+        ["nps_answer_band", "previous_nps_wave_id", "partner_nps", "response_rate"])}
+    assert rules == {"partner_nps", "response_rate"}
+
+
 def test_unregistered_mart_is_named_in_the_error():
     with pytest.raises(KeyError, match="new_mart"):
         mart_key("new_mart")

@@ -20,6 +20,11 @@
 --   tier_downgrade_due: partner_tier_fit recommends a lower tier with a full 12-month window
 --     (has_full_window). partner_tier_fit evaluates the last closed month only, so the alert is
 --     for that month (no history).
+--   pulse_detractor_or_drop (threshold = NPS points): in the month a relationship or pulse survey
+--     wave closed (before the as_of day), the partner's NPS in it (partner_pulse_partner, only
+--     for surveys that are not anonymous - never for an anonymous one) has the detractor band
+--     (mean answer below 7) or fell by at least `threshold` points since its previous wave of
+--     the same kind. Several such waves in a month: the lowest NPS is reported.
 
 with
 
@@ -53,6 +58,12 @@ tier_recommendations as (
 
 ),
 
+pulse_partners as (
+
+    select * from {{ ref('partner_pulse_partner') }}
+
+),
+
 alert_rules as (
 
     select * from {{ ref('alert_rules') }}
@@ -65,7 +76,8 @@ rule_thresholds as (
 
     select
         max(case when rule = 'registration_sla_breached' then threshold end) as sla_hours,
-        max(case when rule = 'certification_expiring' then threshold end) as expiry_days
+        max(case when rule = 'certification_expiring' then threshold end) as expiry_days,
+        max(case when rule = 'pulse_detractor_or_drop' then threshold end) as pulse_drop_points
     from alert_rules
 
 ),
@@ -427,6 +439,72 @@ tier_downgrades as (
 
 ),
 
+-- ---------------------------------------------------------------- partner pulse
+
+pulse_flags as (
+
+    select
+        pulse_partners.partner_id,
+        {{ month_start('pulse_partners.wave_closed_at') }} as month_start,
+        pulse_partners.wave_id,
+        pulse_partners.partner_nps,
+        pulse_partners.mean_nps_answer,
+        pulse_partners.nps_answer_band,
+        pulse_partners.previous_nps_wave_id,
+        pulse_partners.previous_partner_nps,
+        pulse_partners.change,
+        row_number() over (
+            partition by pulse_partners.partner_id, {{ month_start('pulse_partners.wave_closed_at') }}
+            order by pulse_partners.partner_nps, pulse_partners.wave_id
+        ) as wave_order
+    from pulse_partners
+    cross join rule_thresholds
+    where
+        not pulse_partners.is_anonymous
+        and pulse_partners.is_wave_closed
+        and pulse_partners.survey_kind in ('relationship', 'pulse')
+        and pulse_partners.partner_nps is not null
+        and (
+            pulse_partners.nps_answer_band = 'detractor'
+            or pulse_partners.change <= -1 * rule_thresholds.pulse_drop_points
+        )
+
+),
+
+pulse_alerts as (
+
+    select
+        partner_id,
+        month_start,
+        'pulse_detractor_or_drop' as alert_rule,
+        'partner_nps' as metric_name,
+        cast(partner_nps as {{ type_double() }}) as metric_value,
+        'Partner Pulse: NPS '
+        || cast(cast(round(partner_nps, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+        || ' in survey '
+        || wave_id
+        || ' (mean answer '
+        || cast(cast(round(mean_nps_answer, 1) as decimal(4, 1)) as {{ dbt.type_string() }})
+        || ', '
+        || nps_answer_band
+        || ')'
+        || case
+            when change is not null
+                then '; previous wave '
+                    || previous_nps_wave_id
+                    || ': '
+                    || cast(cast(round(previous_partner_nps, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+                    || ' (change '
+                    || cast(cast(round(change, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+                    || ' pts)'
+            else ''
+        end
+        || '. Call the respondents back (restricted follow-up list) and agree actions.' as message
+    from pulse_flags
+    where wave_order = 1
+
+),
+
 -- ---------------------------------------------------------------- assemble
 
 fired as (
@@ -440,6 +518,8 @@ fired as (
     select * from certification_alerts
     union all
     select * from tier_downgrades
+    union all
+    select * from pulse_alerts
 
 ),
 
