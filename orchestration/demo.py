@@ -18,6 +18,7 @@ from orchestration.definitions import defs
 from orchestration.partitions import monthly
 from orchestration.publishing import PublishConfig, read_manifest_duckdb
 from orchestration.report_health import print_health_summary
+from orchestration.report_pulse import print_pulse_summary
 
 #: Console logs at INFO: the DEBUG event stream is in the UI for whoever wants it.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -77,6 +78,7 @@ def _print_marts(config: PublishConfig) -> None:
     con = duckdb.connect(str(config.serving_path), read_only=True)
     try:
         print_health_summary(con)
+        print_pulse_summary(con)
     finally:
         con.close()
 

@@ -6,6 +6,7 @@ publish); tests that change the warehouse work on copies.
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,6 +168,49 @@ def test_full_run_materializes_every_asset_and_publishes_one_version(built):
         assert read_manifest_postgres(PG_URL, built["postgres_schema"]) == duck
     assert duck.row_counts["partner_health_score"] > 0
     assert (warehouse.with_name("parquet") / "current" / "gx_validation.json").exists()
+
+
+#: Column names that would carry a respondent, a contact or free text: none may be published.
+_PRIVATE_COLUMN = re.compile(
+    r"(^|_)(respondent|contact|email|response_id|invitation_id|text_value|comment|question_text"
+    r"|free_text)(_|$)"
+)
+
+
+def test_nothing_private_is_published_and_every_pulse_cell_has_k_respondents(built):
+    """Every published table - DuckDB serving, Parquet, PostgreSQL - is scanned for respondent,
+    contact, e-mail and free-text columns; every unsuppressed pulse cell has >= k respondents."""
+    warehouse = Path(built["env"]["PARTNER_PULSE_WAREHOUSE"])
+    serving = str(warehouse.with_name("serving.duckdb"))
+    columns = {
+        (table, column)
+        for table, column in _rows(
+            serving,
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'main'",
+        )
+    }
+    current = warehouse.with_name("parquet") / "current"
+    for folder in sorted(p for p in current.iterdir() if p.is_dir()):
+        for (column,) in _rows(serving,
+                               f"select name from parquet_schema('{folder}/*.parquet') "
+                               "where name <> 'duckdb_schema'"):
+            columns.add((folder.name, column))
+    if built["postgres_schema"]:
+        with psycopg.connect(PG_URL) as pg:
+            columns |= set(pg.execute(
+                "select table_name, column_name from information_schema.columns "
+                "where table_schema = %s", [built["postgres_schema"]]).fetchall())
+    assert {t for t, _ in columns} >= {"partner_pulse_results", "partner_health_score"}
+    leaks = sorted((t, c) for t, c in columns if _PRIVATE_COLUMN.search(c))
+    assert leaks == []
+    assert "partner_pulse_followups" not in {t for t, _ in columns}
+    small = _rows(
+        serving,
+        "select wave_id, segment_type, segment_value, metric, respondents "
+        "from partner_pulse_results where not is_suppressed and respondents between 1 and 4",
+    )
+    assert small == []
 
 
 def test_backfill_of_three_months_equals_the_full_build(built, tmp_path):
