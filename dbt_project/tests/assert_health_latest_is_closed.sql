@@ -17,11 +17,15 @@ scores as (
 
 problems as (
 
-    select 'provisional or wrong month' as problem, partner_id
+    select
+        'provisional or wrong month' as problem,
+        partner_id
     from latest
     where is_provisional or month_start <> {{ last_closed_month() }}
     union all
-    select 'missing from latest' as problem, scores.partner_id
+    select
+        'missing from latest' as problem,
+        scores.partner_id
     from scores
     left join latest
         on scores.partner_id = latest.partner_id

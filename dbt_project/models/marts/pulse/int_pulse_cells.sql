@@ -28,15 +28,11 @@ parameters as (
 
 segmented as (
 
-    {%- for segment_type in ['overall', 'partner_type', 'region', 'tier'] %}
+    {%- for segment_type in pulse_segment_types() %}
         select
             wave_id,
             '{{ segment_type }}' as segment_type,
-            {%- if segment_type == 'overall' %}
-                'all' as segment_value,
-            {%- else %}
-                {{ segment_type }} as segment_value,
-            {%- endif %}
+            {{ pulse_segment_value(segment_type) }} as segment_value,
             invitations,
             respondents,
             uninvited_respondents
