@@ -9,6 +9,7 @@ A file already in the ledger is skipped, so reloading a drop is a no-op.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 from collections import Counter
@@ -19,7 +20,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from ingestion.categories import sql_canonical
+from ingestion.categories import normalize, sql_canonical
 from ingestion.contract import TIMESTAMP_FORMATS, Column, Table
 from ingestion.drops import DropFile, table_drop_files
 from ingestion.raw_tables import (
@@ -220,11 +221,43 @@ def _split_and_write(
 # --------------------------------------------------------------------------- one file
 
 
-def _normalized_columns(rel: TextRelation, drop: DropFile) -> dict[str, str]:
-    """file column → contract-style name (trimmed, lower case); duplicates are an error."""
+COLUMN_MAP_FILE = "column_map.csv"
+
+
+def column_map(table: Table, drop: DropFile) -> dict[str, str]:
+    """The export's column names of `table` mapped to contract columns, from
+    `<landing>/<source>/column_map.csv` (columns table, export_column, column), keyed by the
+    normalized export name. No file: no mapping. A row naming an unknown column is an error."""
+    path = drop.path.parents[1] / COLUMN_MAP_FILE
+    if not path.exists():
+        return {}
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LoadError(f"{path}: cannot read the column map ({exc})") from exc
+    mapping: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        if (row.get("table") or "").strip() != table.name:
+            continue
+        column = (row.get("column") or "").strip()
+        if column not in table.column_names:
+            raise LoadError(
+                f"{path}:{line}: {column!r} is not a column of {table.key} "
+                f"({', '.join(table.column_names)})"
+            )
+        mapping[normalize(row.get("export_column") or "")] = column
+    return mapping
+
+
+def _normalized_columns(rel: TextRelation, drop: DropFile, table: Table) -> dict[str, str]:
+    """file column → contract name: the column map's entry, else the name trimmed, lower-cased
+    and with runs of spaces/hyphens/underscores folded to "_" ("Close Date" → close_date);
+    two file columns landing on one name are an error."""
+    renames = column_map(table, drop)
     mapping: dict[str, str] = {}
     for name in rel.columns:
-        norm = name.strip().lower()
+        norm = renames.get(normalize(name), normalize(name))
         if norm in mapping.values():
             raise LoadError(f"{drop.path}: column {norm!r} appears twice")
         mapping[name] = norm
@@ -285,7 +318,7 @@ def load_file(
         log.warning(result.message)
         _write_ledger(con, result, sha, loaded_at)
         return result
-    mapping = _normalized_columns(rel, drop)
+    mapping = _normalized_columns(rel, drop, table)
     rel = _renamed(rel, mapping)
     present = set(rel.columns)
     missing_required = [c for c in table.required_columns if c not in present]

@@ -391,3 +391,51 @@ def test_latin1_csv_from_excel_loads_with_accents_intact(con, tmp_path):
     (result,) = load(con, landing, "crm", "accounts")
     assert result.rows_loaded == 1
     assert raw(con, "raw_crm.accounts").name.tolist() == ["Société Générale Müller"]
+
+
+SALESFORCE_REPORT = """\
+"Opportunity ID","Account ID","Stage","Amount","Opportunity Currency","Created Date",\
+"Close Date","Closed","Won","Last Modified Date","Deleted"
+"006A1","a1","Closed Won","12500","USD","2025-05-02 09:15:00","2025-06-30","TRUE","TRUE",\
+"2025-06-30 17:02:11","FALSE"
+"006A2","a1","Closed Lost","4000","EUR","2025-05-03 10:00:00","2025-06-12","TRUE","FALSE",\
+"2025-06-12 08:00:00","FALSE"
+"006A3","a1","Prospecting","","USD","2025-06-20 11:00:00","","FALSE","FALSE",\
+"2025-06-20 11:00:00","FALSE"
+"006A4","a1","Negotiation/Review","800","USD","2025-06-01 12:00:00","2025-09-30","FALSE","FALSE",\
+"2025-06-25 12:00:00","FALSE"
+"006A5","a1","Closed Won","-500","USD","2025-05-05 09:00:00","2025-06-15","TRUE","TRUE",\
+"2025-06-15 09:00:00","FALSE"
+"""
+
+
+def test_a_salesforce_report_export_loads_through_a_column_map(con, tmp_path):
+    landing = tmp_path / "landing"
+    write(landing, "crm", "2026-01-09", "opportunities.csv", SALESFORCE_REPORT)
+    (landing / "crm" / "column_map.csv").write_text(
+        "table,export_column,column\n"
+        "opportunities,Opportunity ID,opportunity_id\n"
+        "opportunities,Opportunity Currency,currency\n"
+        "opportunities,Created Date,created_at\n"
+        "opportunities,Closed,is_closed\n"
+        "opportunities,Won,is_won\n"
+        "opportunities,Last Modified Date,updated_at\n"
+        "opportunities,Deleted,is_deleted\n"
+    )  # "Account ID", "Stage", "Amount", "Close Date" need no entry: their names normalize
+    (result,) = load(con, landing, "crm", "opportunities")
+    assert result.rows_in == 5 == result.rows_loaded + result.rows_quarantined
+    df = raw(con, "raw_crm.opportunities").sort_values("opportunity_id")
+    assert df.stage.tolist() == ["closed_won", "closed_lost", "prospecting", "negotiation"]
+    assert df.amount.isna().tolist() == [False, False, True, False]
+    # The one row a person would also reject: a negative amount on a won deal.
+    assert quarantined(con, "crm__opportunities").opportunity_id.tolist() == ["006A5"]
+    assert reason_of(con, "006A5").startswith("amount: out of range")
+
+
+def test_a_column_map_naming_an_unknown_column_fails_naming_file_and_line(con, tmp_path):
+    landing = tmp_path / "landing"
+    write(landing, "crm", "2026-01-09", "opportunities.csv", SALESFORCE_REPORT)
+    (landing / "crm" / "column_map.csv").write_text(
+        "table,export_column,column\nopportunities,Opportunity ID,opp_id\n")
+    with pytest.raises(LoadError, match=r"column_map.csv:2: 'opp_id' is not a column"):
+        load(con, landing, "crm", "opportunities")
