@@ -128,7 +128,7 @@ monthly as (
 
 ),
 
-trailing as (
+trailing_values as (
 
     select
         monthly.touchpoint,
@@ -156,21 +156,21 @@ compared as (
 
     select
         monthly.*,
-        case when trailing.trailing_median_months >= settings.min_trailing_months then trailing.trailing_median end
+        case when trailing_stats.trailing_median_months >= settings.min_trailing_months then trailing_stats.trailing_median end
             as trailing_median,
-        case when trailing.trailing_rate_months >= settings.min_trailing_months then trailing.trailing_rate_median end
+        case when trailing_stats.trailing_rate_months >= settings.min_trailing_months then trailing_stats.trailing_rate_median end
             as trailing_rate_median,
-        case when trailing.trailing_csat_months >= settings.min_trailing_months then trailing.trailing_csat_median end
+        case when trailing_stats.trailing_csat_months >= settings.min_trailing_months then trailing_stats.trailing_csat_median end
             as trailing_csat_median,
         settings.worsening_tolerance,
         monthly.touchpoint = 'portal' as is_lower_worse
     from monthly
     cross join settings
-    left join trailing
+    left join trailing_values as trailing_stats
         on
-            monthly.touchpoint = trailing.touchpoint
-            and monthly.persona = trailing.persona
-            and monthly.month_start = trailing.month_start
+            monthly.touchpoint = trailing_stats.touchpoint
+            and monthly.persona = trailing_stats.persona
+            and monthly.month_start = trailing_stats.month_start
 
 ),
 
