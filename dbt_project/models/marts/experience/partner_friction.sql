@@ -1,7 +1,7 @@
 -- Partner friction (DESIGN 3 "Partner Experience"): one row per touchpoint x persona
 -- (partner_type as of the month end) x closed month. The open month is left out (closed-month
 -- rule): a month to date is never compared with full months. Per row: median and p90 of the
--- touchpoint's measure (int_experience_friction_events: registration wait hours including
+-- touchpoint's measure (rounded to 0.01; rates to 0.0001) (int_experience_friction_events: registration wait hours including
 -- expired-undecided registrations, MDF payout days, support resolution hours, onboarding days,
 -- training completion days, portal events per active contact), the touchpoint's rate
 -- (registration rejection rate; portal events per active contact), and the mean transactional
@@ -221,14 +221,14 @@ final as (
             as {{ dbt.type_string() }}
         ) as rate_metric,
         cast(events as {{ dbt.type_bigint() }}) as events,
-        cast(median_value as {{ type_double() }}) as median,
-        cast(p90_value as {{ type_double() }}) as p90,
-        cast(rate_value as {{ type_double() }}) as rate,
+        cast(round(median_value, 2) as {{ type_double() }}) as median,
+        cast(round(p90_value, 2) as {{ type_double() }}) as p90,
+        cast(round(rate_value, 4) as {{ type_double() }}) as rate,
         cast(csat_respondents as {{ dbt.type_bigint() }}) as csat_respondents,
-        cast(csat as {{ type_double() }}) as csat,
-        cast(trailing_median as {{ type_double() }}) as trailing_median,
-        cast(trailing_rate_median as {{ type_double() }}) as trailing_rate_median,
-        cast(trailing_csat_median as {{ type_double() }}) as trailing_csat_median,
+        cast(round(csat, 2) as {{ type_double() }}) as csat,
+        cast(round(trailing_median, 2) as {{ type_double() }}) as trailing_median,
+        cast(round(trailing_rate_median, 4) as {{ type_double() }}) as trailing_rate_median,
+        cast(round(trailing_csat_median, 2) as {{ type_double() }}) as trailing_csat_median,
         is_median_worsening,
         is_rate_worsening,
         is_csat_worsening,
