@@ -4,10 +4,10 @@
 -- revenue is left out: it is no partner to depend on) over the 12 closed months ending with the
 -- last closed month, each month under the region / partner_type valid at its end (a partner
 -- that moved counts in both scopes with its revenue there). partners: partners with positive
--- revenue in the scope (zero and negative totals are left out of the shares). share = partner
--- revenue / scope revenue; hhi = sum(share^2) x 10000 (10000 = a single partner);
--- top10pct_share = share of the top ceil(top_share_fraction x partners) partners (at least one;
--- ties broken by partner_id); max_partner_share = the largest share; is_dependency_risk when
+-- revenue in the scope (zero and negative totals are left out of the shares). revenue_share = partner
+-- revenue / scope revenue; hhi = sum(revenue_share^2) x 10000 (10000 = a single partner);
+-- top10pct_share = revenue_share of the top ceil(top_share_fraction x partners) partners (at least one;
+-- ties broken by partner_id); max_partner_share = the largest revenue_share; is_dependency_risk when
 -- max_partner_share >= dependency_max_partner_share or hhi >= dependency_hhi (seed
 -- ecosystem_settings).
 
@@ -74,8 +74,8 @@ shares as (
         scope_value,
         partner_id,
         revenue_usd,
-        revenue_usd / sum(revenue_usd) over (partition by scope, scope_value) as share,
-        row_number() over (partition by scope, scope_value order by revenue_usd desc, partner_id) as revenue_rank,
+        revenue_usd / sum(revenue_usd) over (partition by scope, scope_value) as revenue_share,
+        row_number() over (partition by scope, scope_value order by revenue_usd desc, partner_id asc) as revenue_rank,
         count(*) over (partition by scope, scope_value) as partners
     from partner_revenue
 
@@ -88,11 +88,11 @@ scopes as (
         shares.scope_value,
         max(shares.partners) as partners,
         sum(shares.revenue_usd) as revenue_usd,
-        sum(shares.share * shares.share) * 10000 as hhi,
-        max(shares.share) as max_partner_share,
+        sum(shares.revenue_share * shares.revenue_share) * 10000 as hhi,
+        max(shares.revenue_share) as max_partner_share,
         sum(
             case
-                when shares.revenue_rank <= ceil(settings.top_share_fraction * shares.partners) then shares.share
+                when shares.revenue_rank <= ceil(settings.top_share_fraction * shares.partners) then shares.revenue_share
                 else 0
             end
         ) as top10pct_share,

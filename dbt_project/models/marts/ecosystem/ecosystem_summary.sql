@@ -89,7 +89,7 @@ revenue_shares as (
 
     select
         month_start,
-        revenue_12m_usd / sum(revenue_12m_usd) over (partition by month_start) as share
+        revenue_12m_usd / sum(revenue_12m_usd) over (partition by month_start) as revenue_share
     from windowed
     where revenue_12m_usd > 0
 
@@ -99,7 +99,7 @@ concentration as (
 
     select
         month_start,
-        sum(share * share) * 10000 as hhi
+        sum(revenue_share * revenue_share) * 10000 as hhi
     from revenue_shares
     group by month_start
 
@@ -133,10 +133,10 @@ segment_ranks as (
     select
         segment_medians.*,
         row_number() over (
-            partition by month_start order by median_health_score desc, partner_type
+            partition by segment_medians.month_start order by segment_medians.median_health_score desc, segment_medians.partner_type asc
         ) as strongest_rank,
         row_number() over (
-            partition by month_start order by median_health_score asc, partner_type
+            partition by segment_medians.month_start order by segment_medians.median_health_score asc, segment_medians.partner_type asc
         ) as weakest_rank
     from segment_medians
 

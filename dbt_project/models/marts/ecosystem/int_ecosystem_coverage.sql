@@ -91,9 +91,17 @@ observed as (
 
 segment_keys as (
 
-    select grain, region, segment_value from observed
+    select
+        grain,
+        region,
+        segment_value
+    from observed
     union
-    select grain, region, segment_value from targets
+    select
+        grain,
+        region,
+        segment_value
+    from targets
 
 ),
 
@@ -177,9 +185,9 @@ final as (
             case
                 when is_gap
                     then row_number() over (
-                        partition by grain, is_gap
-                        order by unmet_demand_usd desc, gap desc, region, segment_value
-                    )
+                            partition by grain, is_gap
+                            order by unmet_demand_usd desc, gap desc, region asc, segment_value asc
+                        )
             end
             as {{ dbt.type_bigint() }}
         ) as recruitment_priority

@@ -49,7 +49,7 @@ windowed as (
     from anchors
     inner join real_months
         on
-            real_months.month_start <= anchors.anchor_month
+            anchors.anchor_month >= real_months.month_start
             and real_months.month_start >= {{ add_months('anchors.anchor_month', -11) }}
     group by anchors.anchor_month, real_months.partner_id
 

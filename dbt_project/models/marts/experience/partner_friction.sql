@@ -96,9 +96,17 @@ csat as (
 
 keys as (
 
-    select touchpoint, persona, month_start from measures
+    select
+        touchpoint,
+        persona,
+        month_start
+    from measures
     union
-    select touchpoint, persona, month_start from csat
+    select
+        touchpoint,
+        persona,
+        month_start
+    from csat
 
 ),
 
@@ -146,7 +154,7 @@ trailing_values as (
         on
             monthly.touchpoint = earlier.touchpoint
             and monthly.persona = earlier.persona
-            and earlier.month_start < monthly.month_start
+            and monthly.month_start > earlier.month_start
             and earlier.month_start >= {{ dbt.dateadd('month', '-1 * settings.trailing_months', 'monthly.month_start') }}
     group by monthly.touchpoint, monthly.persona, monthly.month_start
 
@@ -179,18 +187,18 @@ flagged as (
     select
         compared.*,
         case
-            when median_value is null or trailing_median is null then null
-            when is_lower_worse then median_value < trailing_median * (1 - worsening_tolerance)
-            else median_value > trailing_median * (1 + worsening_tolerance)
+            when compared.median_value is null or compared.trailing_median is null then null
+            when compared.is_lower_worse then compared.median_value < compared.trailing_median * (1 - compared.worsening_tolerance)
+            else compared.median_value > compared.trailing_median * (1 + compared.worsening_tolerance)
         end as is_median_worsening,
         case
-            when rate_value is null or trailing_rate_median is null then null
-            when is_lower_worse then rate_value < trailing_rate_median * (1 - worsening_tolerance)
-            else rate_value > trailing_rate_median * (1 + worsening_tolerance)
+            when compared.rate_value is null or compared.trailing_rate_median is null then null
+            when compared.is_lower_worse then compared.rate_value < compared.trailing_rate_median * (1 - compared.worsening_tolerance)
+            else compared.rate_value > compared.trailing_rate_median * (1 + compared.worsening_tolerance)
         end as is_rate_worsening,
         case
-            when csat is null or trailing_csat_median is null then null
-            else csat < trailing_csat_median * (1 - worsening_tolerance)
+            when compared.csat is null or compared.trailing_csat_median is null then null
+            else compared.csat < compared.trailing_csat_median * (1 - compared.worsening_tolerance)
         end as is_csat_worsening
     from compared
 

@@ -42,9 +42,9 @@ stage_dates as (
         partners.partner_type,
         partners.tier,
         partners.region,
-        partners.applied_at as applied_at,
-        partners.joined_at as joined_at,
-        partners.onboarded_at as onboarded_at,
+        partners.applied_at,
+        partners.joined_at,
+        partners.onboarded_at,
         stage_events.first_certified_at as enabled_at,
         stage_events.first_registration_at as activated_at,
         stage_events.first_revenue_at as producing_at,
@@ -60,17 +60,17 @@ ordered as (
 
     select
         stage_dates.*,
-        {%- for stage in stages[1:] %}
+    {%- for stage in stages[1:] %}
         -- latest date of the stages before {{ stage }}, and whether {{ stage }} comes before it
         (
             {{ stage }}_at is not null
             and {{ stage }}_at < greatest(
                 {%- for earlier in stages[:loop.index] %}
-                coalesce({{ earlier }}_at, {{ low }}){{ ',' if not loop.last }}
+                    coalesce({{ earlier }}_at, {{ low }}){{ ',' if not loop.last }}
                 {%- endfor %}
             )
         ) as is_{{ stage }}_out_of_order{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from stage_dates
 
 ),
@@ -103,11 +103,11 @@ final as (
         producing_at as first_revenue_at,
         exited_at,
         {%- for stage in stages[1:] %}
-        {%- set previous = stages[loop.index - 1] %}
-        cast(
-            {{ dbt.datediff('cast(' ~ previous ~ '_at as date)', 'cast(' ~ stage ~ '_at as date)', 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_{{ previous }}_to_{{ stage }},
+            {%- set previous = stages[loop.index - 1] %}
+            cast(
+                {{ dbt.datediff('cast(' ~ previous ~ '_at as date)', 'cast(' ~ stage ~ '_at as date)', 'day') }}
+                as {{ dbt.type_bigint() }}
+            ) as days_{{ previous }}_to_{{ stage }},
         {%- endfor %}
         cast(
             {{ dbt.datediff('cast(joined_at as date)', 'cast(producing_at as date)', 'day') }}
@@ -117,20 +117,20 @@ final as (
             case
                 when exited_at is not null then 'exited'
                 {%- for stage in stages[:-1] | reverse %}
-                when {{ stage }}_at is not null then '{{ stage }}'
+                    when {{ stage }}_at is not null then '{{ stage }}'
                 {%- endfor %}
             end
             as {{ dbt.type_string() }}
         ) as current_stage,
         (
             {%- for stage in stages[1:] %}
-            is_{{ stage }}_out_of_order{{ ' or' if not loop.last }}
+                is_{{ stage }}_out_of_order{{ ' or' if not loop.last }}
             {%- endfor %}
         ) as is_out_of_order,
         cast(
             case
                 {%- for stage in stages[1:] %}
-                when is_{{ stage }}_out_of_order then '{{ stage }}'
+                    when is_{{ stage }}_out_of_order then '{{ stage }}'
                 {%- endfor %}
             end
             as {{ dbt.type_string() }}

@@ -28,10 +28,10 @@ journey as (
 windows as (
 
     {%- for window in windows %}
-    select {{ window }} as window_days
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select {{ window }} as window_days
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -43,10 +43,10 @@ cohort_members as (
         cast({{ dbt.date_trunc('quarter', 'joined_at') }} as date) as cohort_quarter,
         coalesce(partner_type_at_join, partner_type) as partner_type,
         cast(joined_at as date) as joined_date,
-        {%- for stage in stages %}
+    {%- for stage in stages %}
         {{ dbt.datediff('cast(joined_at as date)', 'cast(' ~ stage_columns[stage] ~ ' as date)', 'day') }}
             as days_to_{{ stage }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from journey
     where joined_at is not null
 
@@ -58,17 +58,17 @@ reached as (
         cohort_members.cohort_quarter,
         cohort_members.partner_type,
         windows.window_days,
-        {%- for stage in stages %}
+    {%- for stage in stages %}
         case
             when
-                {%- for earlier in stages[:loop.index] %}
-                coalesce(cohort_members.days_to_{{ earlier }} <= windows.window_days, false)
-                {{- ' and' if not loop.last }}
-                {%- endfor %}
+            {%- for earlier in stages[:loop.index] %}
+                    coalesce(cohort_members.days_to_{{ earlier }} <= windows.window_days, false)
+                    {{- ' and' if not loop.last }}
+            {%- endfor %}
                 then 1
             else 0
         end as reached_{{ stage }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from cohort_members
     cross join windows
 
@@ -82,9 +82,9 @@ cohorts as (
         window_days,
         cast({{ dbt.dateadd('month', 3, 'cohort_quarter') }} as date) as cohort_end,
         count(*) as partners,
-        {%- for stage in stages %}
+    {%- for stage in stages %}
         sum(reached_{{ stage }}) as reached_{{ stage }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from reached
     group by cohort_quarter, partner_type, window_days
 
@@ -99,7 +99,7 @@ final as (
         cohort_end,
         cast(partners as {{ dbt.type_bigint() }}) as partners,
         {{ dbt.datediff('cohort_end', as_of_date(), 'day') }} < window_days as is_too_young,
-        {%- for stage in stages %}
+    {%- for stage in stages %}
         cast(
             case when {{ dbt.datediff('cohort_end', as_of_date(), 'day') }} >= window_days then reached_{{ stage }} end
             as {{ dbt.type_bigint() }}
@@ -111,7 +111,7 @@ final as (
             end
             as {{ type_double() }}
         ) as share_{{ stage }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from cohorts
 
 )
