@@ -7,6 +7,8 @@
 -- order) counts as reached. A cohort too young for the window - fewer than window_days days
 -- between the cohort's end (the next quarter's first day) and as_of_date, so its last members
 -- could not have been observed for the whole window - gets null counts and shares, not 0.
+-- share_<stage>_alone: the share that reached the stage within the window whatever the earlier
+-- stages (not a funnel: e.g. producing without a certification).
 
 {%- set windows = [90, 180, 365] %}
 {%- set stages = ['onboarded', 'enabled', 'activated', 'producing'] %}
@@ -67,7 +69,11 @@ reached as (
             {%- endfor %}
                 then 1
             else 0
-        end as reached_{{ stage }}{{ ',' if not loop.last }}
+        end as reached_{{ stage }},
+        case
+            when coalesce(cohort_members.days_to_{{ stage }} <= windows.window_days, false) then 1
+            else 0
+        end as reached_{{ stage }}_alone{{ ',' if not loop.last }}
     {%- endfor %}
     from cohort_members
     cross join windows
@@ -83,7 +89,8 @@ cohorts as (
         cast({{ dbt.dateadd('month', 3, 'cohort_quarter') }} as date) as cohort_end,
         count(*) as partners,
     {%- for stage in stages %}
-        sum(reached_{{ stage }}) as reached_{{ stage }}{{ ',' if not loop.last }}
+        sum(reached_{{ stage }}) as reached_{{ stage }},
+        sum(reached_{{ stage }}_alone) as reached_{{ stage }}_alone{{ ',' if not loop.last }}
     {%- endfor %}
     from reached
     group by cohort_quarter, partner_type, window_days
@@ -110,7 +117,14 @@ final as (
                     then 1.0 * reached_{{ stage }} / partners
             end
             as {{ type_double() }}
-        ) as share_{{ stage }}{{ ',' if not loop.last }}
+        ) as share_{{ stage }},
+        cast(
+            case
+                when {{ dbt.datediff('cohort_end', as_of_date(), 'day') }} >= window_days
+                    then 1.0 * reached_{{ stage }}_alone / partners
+            end
+            as {{ type_double() }}
+        ) as share_{{ stage }}_alone{{ ',' if not loop.last }}
     {%- endfor %}
     from cohorts
 
