@@ -56,3 +56,7 @@ def date_spine(datepart: str, start_date: str, end_date: str) -> str:
         f"select cast(range as date) as date_{datepart} "
         f"from range({start_date}, {end_date}, interval 1 {datepart})"
     )
+
+
+def concat(fields: list) -> str:
+    return "concat(" + ", ".join(str(f) for f in fields) + ")"
