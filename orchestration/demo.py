@@ -17,6 +17,7 @@ from ingestion.settings import Settings
 from orchestration.definitions import defs
 from orchestration.partitions import monthly
 from orchestration.publishing import PublishConfig, read_manifest_duckdb
+from orchestration.report_ecosystem import print_ecosystem_summary
 from orchestration.report_health import print_health_summary
 from orchestration.report_pulse import print_pulse_summary
 
@@ -79,6 +80,7 @@ def _print_marts(config: PublishConfig) -> None:
     try:
         print_health_summary(con)
         print_pulse_summary(con)
+        print_ecosystem_summary(con)
     finally:
         con.close()
 
