@@ -55,12 +55,12 @@ run: venv manifest
 
 test: venv manifest
 	$(BIN)/ruff check ingestion orchestration tests benchmarks
-	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models macros tests
-	$(BIN)/python -m pytest -q
+	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint --processes 2 models macros tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check ingestion orchestration tests benchmarks
-	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models macros tests
+	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint --processes 2 models macros tests
 
 ui: venv manifest $(DAGSTER_HOME)/dagster.yaml
 	exec $(BIN)/python -m orchestration.ui
